@@ -1,0 +1,35 @@
+using Sessions.Actors;
+
+namespace Sessions.Abstractions;
+
+/// <summary>
+/// The stable error codes of the domain. Grains raise them as <see cref="GrainException"/>s; the gateway maps
+/// each code to an HTTP status and a problem type <c>urn:sessions:problem:{code}</c>.
+/// </summary>
+public static class SessionErrors
+{
+    public const string SessionNotFound = "session-not-found";
+    public const string SessionAlreadyExists = "session-already-exists";
+    public const string ParticipantNotFound = "participant-not-found";
+    public const string ParticipantAlreadyExists = "participant-already-exists";
+    public const string SenderNotParticipant = "sender-not-participant";
+    public const string SeqConflict = "seq-conflict";
+    public const string InvalidTransition = "invalid-transition";
+    public const string SessionNotWritable = "session-not-writable";
+    public const string Validation = "validation";
+    public const string ContentTooLarge = "content-too-large";
+
+    /// <summary>The detail key that carries the session's current <c>last_seq</c> on a <see cref="SeqConflict"/>.</summary>
+    public const string CurrentSeqDetail = "current_seq";
+
+    /// <summary>A request that breaks a rule; <paramref name="field"/> names the offending field (snake_case).</summary>
+    public static GrainException Invalid(string field, string message) =>
+        new(Validation, message, new Dictionary<string, string> { ["field"] = field });
+
+    public static GrainException NotFound(string sessionId) =>
+        new(SessionNotFound, $"Session '{sessionId}' does not exist.");
+
+    public static GrainException Conflict(long currentSeq, long expectedSeq) =>
+        new(SeqConflict, $"Expected last_seq {expectedSeq}, but the session is at {currentSeq}.",
+            new Dictionary<string, string> { [CurrentSeqDetail] = currentSeq.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+}

@@ -1,0 +1,20 @@
+namespace Sessions.Actors;
+
+/// <summary>Error codes the runtime itself raises. Transient ones may be retried by the caller.</summary>
+public static class RuntimeErrors
+{
+    /// <summary>The silo is stopping (or not yet started) and takes no new calls. Transient.</summary>
+    public const string SiloUnavailable = "silo-unavailable";
+
+    /// <summary>No grain class is registered for the called interface on this silo.</summary>
+    public const string UnknownGrainType = "unknown-grain-type";
+
+    /// <summary>The called method does not exist on the grain interface (a version mismatch between caller and silo).</summary>
+    public const string UnknownMethod = "unknown-method";
+
+    /// <summary>True for errors a caller may retry safely because the call never ran.</summary>
+    public static bool IsTransient(GrainException exception) => exception.Code == SiloUnavailable;
+
+    internal static GrainResponse Failure(string code, string message) =>
+        new(null, new GrainError(code, typeof(GrainException).FullName!, message, null));
+}
