@@ -169,6 +169,7 @@ internal sealed partial class GrainActivation : IGrainContext
 
     private async Task ExecuteAsync(CallWorkItem item)
     {
+        GrainResponse response;
         try
         {
             var method = item.Method;
@@ -176,7 +177,7 @@ internal sealed partial class GrainActivation : IGrainContext
             var task = (Task)method.Method.Invoke(_grain, BindingFlags.DoNotWrapExceptions, null, args, null)!;
             await task.ConfigureAwait(false);
             var result = method.ResultType is { } resultType ? JsonSerializer.SerializeToUtf8Bytes(method.GetResult(task), resultType) : null;
-            item.Completion.TrySetResult(new GrainResponse(result, null));
+            response = new GrainResponse(result, null);
         }
         catch (Exception e)
         {
@@ -185,13 +186,13 @@ internal sealed partial class GrainActivation : IGrainContext
                 LogCallFailed(_logger, e, GrainId, item.Call.Method);
             }
 
-            item.Completion.TrySetResult(new GrainResponse(null, GrainError.From(e)));
+            response = new GrainResponse(null, GrainError.From(e));
         }
-        finally
-        {
-            Volatile.Write(ref _lastActivityTicks, Environment.TickCount64);
-            Interlocked.Decrement(ref _pending);
-        }
+
+        // Book-keep before answering, so a caller that sees the answer also sees the activation as idle.
+        Volatile.Write(ref _lastActivityTicks, Environment.TickCount64);
+        Interlocked.Decrement(ref _pending);
+        item.Completion.TrySetResult(response);
     }
 
     private async Task DeactivateAsync(DeactivationReason reason)

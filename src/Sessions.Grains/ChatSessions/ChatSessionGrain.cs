@@ -1,0 +1,282 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Sessions.Abstractions;
+using Sessions.Actors;
+using Sessions.Storage.Messages;
+using Sessions.Storage.Participants;
+using Sessions.Storage.Sessions;
+
+namespace Sessions.Grains;
+
+/// <summary>
+/// One chat session. The activation holds the session row and a tail cache of its newest messages.
+///
+/// Appends are serialized by the runtime (one turn at a time), so the grain knows the next seq without asking
+/// the database. The commit is still fenced by the database: the insert happens only if the session's last_seq
+/// is what this activation believes it is. If another activation (on another silo, during a membership change)
+/// got there first, this one reloads from the database and tries again; correctness never rests on placement.
+/// </summary>
+public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
+{
+    private readonly SessionStore _sessions;
+    private readonly MessageStore _messages;
+    private readonly ParticipantStore _participants;
+    private readonly ChatSessionOptions _options;
+    private readonly LimitsOptions _limits;
+    private readonly ILogger<ChatSessionGrain> _logger;
+    private readonly TailCache _tail;
+    private ChatSession? _session;
+
+    public ChatSessionGrain(
+        SessionStore sessions,
+        MessageStore messages,
+        ParticipantStore participants,
+        IOptions<ChatSessionOptions> options,
+        IOptions<LimitsOptions> limits,
+        ILogger<ChatSessionGrain> logger)
+    {
+        _sessions = sessions;
+        _messages = messages;
+        _participants = participants;
+        _options = options.Value;
+        _limits = limits.Value;
+        _logger = logger;
+        _tail = new TailCache(_options.TailCacheSize);
+    }
+
+    private string Id => GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => ReloadAsync(cancellationToken);
+
+    public async Task<ChatSession> CreateAsync(CreateSessionCommand command)
+    {
+        if (_session is not null)
+        {
+            throw AlreadyExists();
+        }
+
+        var kind = string.IsNullOrEmpty(command.Kind) ? _options.DefaultKind : command.Kind;
+        MessageValidator.RequireName("kind", kind, _limits);
+        MessageValidator.RequireMetadata("metadata", command.Metadata, _limits);
+        if (command.InitiatorId == command.PeerId)
+        {
+            throw SessionErrors.Invalid("peer_id", "A session needs two different participants: peer_id equals initiator_id.");
+        }
+
+        if (command.TaskId is { Length: 0 } || command.TaskId?.Length > _limits.MaxIdLength)
+        {
+            throw SessionErrors.Invalid("task_id", $"task_id must be 1 to {_limits.MaxIdLength} characters.");
+        }
+
+        await RequireParticipantsAsync(command).ConfigureAwait(false);
+        _session = await _sessions.TryInsertAsync(Id, command with { Kind = kind }, CancellationToken.None).ConfigureAwait(false)
+            ?? throw AlreadyExists();
+        _tail.Reset([], 0);
+        LogCreated(_logger, Id);
+        return _session;
+    }
+
+    public Task<ChatSession> GetAsync() => Task.FromResult(RequireSession());
+
+    public async Task<AppendResult> AppendAsync(AppendMessageCommand command)
+    {
+        var session = RequireSession();
+        MessageValidator.Validate(command, _limits);
+        if (!session.HasParticipant(command.SenderId))
+        {
+            throw new GrainException(SessionErrors.SenderNotParticipant, $"'{command.SenderId}' is not a participant of session '{Id}'.");
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await FindReplayAsync(command.ClientMessageId).ConfigureAwait(false) is { } original)
+            {
+                return new AppendResult(original, Created: false);
+            }
+
+            session = RequireSession();
+            if (!SessionStatusTransitions.AcceptsMessages(session.Status))
+            {
+                throw new GrainException(SessionErrors.SessionNotWritable, $"Session '{Id}' is {session.Status.ToString().ToLowerInvariant()} and takes no messages.");
+            }
+
+            if (command.ExpectedSeq is { } expected && expected != session.LastSeq)
+            {
+                throw SessionErrors.Conflict(session.LastSeq, expected);
+            }
+
+            if (session.Status == SessionStatus.Idle)
+            {
+                await ChangeStatusAsync(SessionStatus.Active).ConfigureAwait(false);
+            }
+
+            var message = new NewMessage(Guid.CreateVersion7(), Id, command.SenderId, command.Kind, command.Content, command.Metadata, command.ClientMessageId);
+            var outcome = await _messages.TryAppendAsync(message, session.LastSeq, CancellationToken.None).ConfigureAwait(false);
+            switch (outcome)
+            {
+                case AppendOutcome.Appended appended:
+                    Remember(appended.Message);
+                    return new AppendResult(appended.Message, Created: true);
+                case AppendOutcome.DuplicateClientMessageId:
+                    // Another activation stored this client_message_id a moment ago: the reload finds it.
+                    await ReloadAsync(CancellationToken.None).ConfigureAwait(false);
+                    break;
+                default:
+                    if (attempt >= _options.MaxAppendAttempts)
+                    {
+                        throw new GrainException(RuntimeErrors.SiloUnavailable, $"Session '{Id}' is being written by another activation; try again.");
+                    }
+
+                    LogLostRace(_logger, Id, session.LastSeq);
+                    await ReloadAsync(CancellationToken.None).ConfigureAwait(false);
+                    break;
+            }
+        }
+    }
+
+    public async Task<MessagePage> ListMessagesAsync(MessageQuery query)
+    {
+        var session = RequireSession();
+        if (query.Limit < 1 || query.Limit > _limits.MaxPageSize)
+        {
+            throw SessionErrors.Invalid("limit", $"limit must be between 1 and {_limits.MaxPageSize}.");
+        }
+
+        if (query.AfterSeq < 0 || query.BeforeSeq < 0)
+        {
+            throw SessionErrors.Invalid(query.AfterSeq < 0 ? "after_seq" : "before_seq", "Sequence numbers are not negative.");
+        }
+
+        // Both bounds are exclusive; clamp the upper one to what exists so huge values read to the end.
+        var upper = Math.Min(query.BeforeSeq ?? long.MaxValue, session.LastSeq + 1);
+        if (query.AfterSeq is { } after)
+        {
+            if (after >= upper - 1)
+            {
+                return new MessagePage([], null, null);
+            }
+
+            var to = Math.Min(upper - 1, after + query.Limit);
+            var page = _tail.Covers(after + 1, to)
+                ? _tail.Range(after + 1, to)
+                : (await _messages.ReadForwardAsync(Id, after, query.Limit, CancellationToken.None).ConfigureAwait(false)).Where(m => m.Seq < upper).ToList();
+            var more = page.Count > 0 && page[^1].Seq < upper - 1;
+            return new MessagePage(page, more ? page[^1].Seq : null, null);
+        }
+        else
+        {
+            var from = Math.Max(1, upper - query.Limit);
+            var page = _tail.Covers(from, upper - 1)
+                ? _tail.Range(from, upper - 1)
+                : await _messages.ReadBackwardAsync(Id, upper, query.Limit, CancellationToken.None).ConfigureAwait(false);
+            var more = page.Count > 0 && page[0].Seq > 1;
+            return new MessagePage(page, null, more ? page[0].Seq : null);
+        }
+    }
+
+    public async Task<ChatSession> ChangeStatusAsync(SessionStatus status)
+    {
+        var session = RequireSession();
+        if (session.Status == status)
+        {
+            return session;
+        }
+
+        if (!SessionStatusTransitions.IsAllowed(session.Status, status))
+        {
+            throw new GrainException(
+                SessionErrors.InvalidTransition,
+                $"Session '{Id}' cannot move from {Name(session.Status)} to {Name(status)}.",
+                new Dictionary<string, string> { ["from"] = Name(session.Status), ["to"] = Name(status) });
+        }
+
+        var changed = await _sessions.TryChangeStatusAsync(Id, session.Status, status, CancellationToken.None).ConfigureAwait(false);
+        if (changed is null)
+        {
+            // The row moved under us (another activation): take the database's word and let the caller decide again.
+            await ReloadAsync(CancellationToken.None).ConfigureAwait(false);
+            throw new GrainException(SessionErrors.InvalidTransition, $"Session '{Id}' changed status concurrently; it is now {Name(RequireSession().Status)}.");
+        }
+
+        _session = changed;
+        LogStatusChanged(_logger, Id, session.Status, status);
+        return changed;
+    }
+
+    private async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        _session = await _sessions.GetAsync(Id, cancellationToken).ConfigureAwait(false);
+        if (_session is null)
+        {
+            return;
+        }
+
+        var newest = _session.LastSeq == 0
+            ? []
+            : await _messages.ReadBackwardAsync(Id, _session.LastSeq + 1, _options.TailCacheSize, cancellationToken).ConfigureAwait(false);
+        _tail.Reset(newest, _session.LastSeq);
+    }
+
+    private async Task<ChatMessage?> FindReplayAsync(string? clientMessageId)
+    {
+        if (clientMessageId is null)
+        {
+            return null;
+        }
+
+        if (_tail.TryFindByClientMessageId(clientMessageId, out var cached))
+        {
+            return cached;
+        }
+
+        // Older than the tail cache holds: only then is a lookup worth a round trip, and only if the log is longer than the cache.
+        return _tail.FirstSeq > 1
+            ? await _messages.FindByClientMessageIdAsync(Id, clientMessageId, CancellationToken.None).ConfigureAwait(false)
+            : null;
+    }
+
+    private void Remember(ChatMessage message)
+    {
+        _tail.Add(message);
+        _session = RequireSession() with
+        {
+            LastSeq = message.Seq,
+            LastMessageId = message.Id,
+            LastMessageAt = message.CreatedAt,
+            UpdatedAt = message.CreatedAt,
+        };
+    }
+
+    private async Task RequireParticipantsAsync(CreateSessionCommand command)
+    {
+        string[] ids = command.AgentId is null ? [command.InitiatorId, command.PeerId] : [command.InitiatorId, command.PeerId, command.AgentId];
+        var missing = await _participants.FindMissingAsync(ids, CancellationToken.None).ConfigureAwait(false);
+        if (missing.Count > 0)
+        {
+            throw new GrainException(
+                SessionErrors.ParticipantNotFound,
+                $"Participant '{missing[0]}' does not exist.",
+                new Dictionary<string, string> { ["participant_id"] = missing[0] });
+        }
+
+        if (command.AgentId is { } agentId && (await _participants.GetAsync(agentId, CancellationToken.None).ConfigureAwait(false))?.Kind != ParticipantKind.Agent)
+        {
+            throw SessionErrors.Invalid("agent_id", $"Participant '{agentId}' is not an agent.");
+        }
+    }
+
+    private ChatSession RequireSession() => _session ?? throw SessionErrors.NotFound(Id);
+
+    private GrainException AlreadyExists() => new(SessionErrors.SessionAlreadyExists, $"Session '{Id}' already exists.");
+
+    private static string Name(SessionStatus status) => status.ToString().ToLowerInvariant();
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Session {SessionId} created")]
+    private static partial void LogCreated(ILogger logger, string sessionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} moved from {From} to {To}")]
+    private static partial void LogStatusChanged(ILogger logger, string sessionId, SessionStatus from, SessionStatus to);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: another activation extended the log past seq {Seq}; reloading")]
+    private static partial void LogLostRace(ILogger logger, string sessionId, long seq);
+}
