@@ -20,6 +20,12 @@ public interface IChatSessionGrain : IGrainWithStringKey
     /// <summary>Reads a page of the log, from the tail cache when it covers the page.</summary>
     Task<MessagePage> ListMessagesAsync(MessageQuery query);
 
+    /// <summary>
+    /// The same page as <see cref="ListMessagesAsync"/>, in its wire form: the JSON an HTTP response carries, written
+    /// from messages the tail cache holds serialized, so the gateway can pass it on without parsing it.
+    /// </summary>
+    Task<Serialized<MessagePage>> ListMessagesJsonAsync(MessageQuery query);
+
     /// <summary>Moves the session to <paramref name="status"/>; an illegal move fails with <see cref="SessionErrors.InvalidTransition"/>.</summary>
     Task<ChatSession> ChangeStatusAsync(SessionStatus status);
 }

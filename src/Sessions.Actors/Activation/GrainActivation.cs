@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
@@ -20,7 +19,11 @@ namespace Sessions.Actors;
 /// </summary>
 internal sealed partial class GrainActivation : IGrainContext
 {
-    private readonly Channel<WorkItem> _mailbox = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = false });
+    // Synchronous continuations: when the loop is waiting for work, the caller that posts runs the turn on its own
+    // thread up to the turn's first await. A turn that needs no I/O (a tail read from the cache) then completes
+    // before the caller even awaits it: no thread hop either way. The answer itself completes asynchronously, so a
+    // caller that did have to wait never runs on the activation's loop.
+    private readonly Channel<WorkItem> _mailbox = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = false, AllowSynchronousContinuations = true });
     private readonly Catalog _catalog;
     private readonly GrainClass _grainClass;
     private readonly ILogger _logger;
@@ -176,8 +179,7 @@ internal sealed partial class GrainActivation : IGrainContext
             var args = method.DeserializeArguments(item.Call.Arguments);
             var task = (Task)method.Method.Invoke(_grain, BindingFlags.DoNotWrapExceptions, null, args, null)!;
             await task.ConfigureAwait(false);
-            var result = method.ResultType is { } resultType ? JsonSerializer.SerializeToUtf8Bytes(method.GetResult(task), resultType) : null;
-            response = new GrainResponse(result, null);
+            response = new GrainResponse(method.SerializeResult(task), null);
         }
         catch (Exception e)
         {

@@ -12,10 +12,12 @@ namespace Sessions.Actors;
 internal sealed class GrainMethod
 {
     private static readonly MethodInfo InvokerFactory = typeof(GrainMethod).GetMethod(nameof(MakeProxyInvoker), BindingFlags.NonPublic | BindingFlags.Static)!;
+    private static readonly MethodInfo SerializedFactory = typeof(GrainMethod).GetMethod(nameof(MakeSerializedFactory), BindingFlags.NonPublic | BindingFlags.Static)!;
     private static readonly MethodInfo ResultReader = typeof(GrainMethod).GetMethod(nameof(ReadResult), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     private readonly JsonTypeInfo[] _parameterTypes;
     private readonly Func<Task, object?>? _readResult;
+    private readonly Func<byte[]?, object>? _wrapSerialized;
 
     public GrainMethod(MethodInfo method, JsonSerializerOptions options)
     {
@@ -33,7 +35,11 @@ internal sealed class GrainMethod
         else if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(Task<>))
         {
             var resultType = returnType.GetGenericArguments()[0];
-            ResultType = TypeInfo(options, resultType, method);
+            ReturnsSerialized = resultType.IsGenericType && resultType.GetGenericTypeDefinition() == typeof(Serialized<>);
+            ResultType = ReturnsSerialized ? null : TypeInfo(options, resultType, method);
+            _wrapSerialized = ReturnsSerialized
+                ? (Func<byte[]?, object>)SerializedFactory.MakeGenericMethod(resultType.GetGenericArguments()[0]).Invoke(null, null)!
+                : null;
             ProxyInvoke = (Func<GrainProxy, object?[], object>)InvokerFactory.MakeGenericMethod(resultType).Invoke(null, [this])!;
             _readResult = (Func<Task, object?>)ResultReader.MakeGenericMethod(resultType).CreateDelegate(typeof(Func<Task, object?>));
         }
@@ -51,7 +57,10 @@ internal sealed class GrainMethod
 
     public bool ReadOnly { get; }
 
-    /// <summary>The result's JSON contract, or null for a method returning a plain Task.</summary>
+    /// <summary>True for methods returning <see cref="Serialized{T}"/>: their bytes pass through unparsed.</summary>
+    public bool ReturnsSerialized { get; }
+
+    /// <summary>The result's JSON contract, or null for a method returning a plain Task or a <see cref="Serialized{T}"/>.</summary>
     public JsonTypeInfo? ResultType { get; }
 
     /// <summary>Builds the Task the caller awaits (Task or Task&lt;T&gt;) for a call with these arguments.</summary>
@@ -99,8 +108,28 @@ internal sealed class GrainMethod
     /// <summary>Reads the result of a completed task returned by the grain method (null for a plain Task).</summary>
     public object? GetResult(Task completed) => _readResult?.Invoke(completed);
 
+    /// <summary>The wire form of a completed call's result: null for a plain Task.</summary>
+    public byte[]? SerializeResult(Task completed)
+    {
+        var result = GetResult(completed);
+        if (ReturnsSerialized)
+        {
+            return ((ISerializedValue?)result)?.Utf8Json ?? throw new InvalidOperationException($"{Name} returned a null Serialized<T>.");
+        }
+
+        return ResultType is null ? null : JsonSerializer.SerializeToUtf8Bytes(result, ResultType);
+    }
+
+    /// <summary>The caller's value for a call's wire-form result.</summary>
+    public T DeserializeResult<T>(byte[]? utf8Json) => ReturnsSerialized
+        ? (T)_wrapSerialized!(utf8Json)
+        : (T)JsonSerializer.Deserialize(utf8Json, ResultType!)!;
+
     private static Func<GrainProxy, object?[], object> MakeProxyInvoker<T>(GrainMethod method) =>
         (proxy, args) => GrainProxy.CallAsync<T>(proxy, method, args);
+
+    private static Func<byte[]?, object> MakeSerializedFactory<TValue>() =>
+        bytes => new Serialized<TValue>(bytes ?? throw new InvalidOperationException("A Serialized<T> result arrived without bytes."));
 
     private static object? ReadResult<T>(Task task) => ((Task<T>)task).Result;
 

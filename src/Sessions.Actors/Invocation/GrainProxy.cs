@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Text.Json;
 
 namespace Sessions.Actors;
 
@@ -43,7 +42,7 @@ public class GrainProxy : DispatchProxy
     internal static async Task<T> CallAsync<T>(GrainProxy proxy, GrainMethod method, object?[] args)
     {
         var response = await proxy.SendAsync(method, args).ConfigureAwait(false);
-        return (T)JsonSerializer.Deserialize(response.Result, method.ResultType!)!;
+        return method.DeserializeResult<T>(response.Result);
     }
 
     private async Task<GrainResponse> SendAsync(GrainMethod method, object?[] args)

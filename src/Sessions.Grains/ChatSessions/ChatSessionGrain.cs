@@ -136,6 +136,18 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
 
     public async Task<MessagePage> ListMessagesAsync(MessageQuery query)
     {
+        var page = await ReadPageAsync(query).ConfigureAwait(false);
+        return new MessagePage(page.Messages.Select(m => m.Message).ToList(), page.NextAfterSeq, page.NextBeforeSeq);
+    }
+
+    public async Task<Serialized<MessagePage>> ListMessagesJsonAsync(MessageQuery query)
+    {
+        var page = await ReadPageAsync(query).ConfigureAwait(false);
+        return new Serialized<MessagePage>(MessagePageWriter.Write(page.Messages, page.NextAfterSeq, page.NextBeforeSeq));
+    }
+
+    private async Task<(IReadOnlyList<CachedMessage> Messages, long? NextAfterSeq, long? NextBeforeSeq)> ReadPageAsync(MessageQuery query)
+    {
         var session = RequireSession();
         if (query.Limit < 1 || query.Limit > _limits.MaxPageSize)
         {
@@ -153,26 +165,28 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
         {
             if (after >= upper - 1)
             {
-                return new MessagePage([], null, null);
+                return ([], null, null);
             }
 
             var to = Math.Min(upper - 1, after + query.Limit);
             var page = _tail.Covers(after + 1, to)
                 ? _tail.Range(after + 1, to)
-                : (await _messages.ReadForwardAsync(Id, after, query.Limit, CancellationToken.None).ConfigureAwait(false)).Where(m => m.Seq < upper).ToList();
-            var more = page.Count > 0 && page[^1].Seq < upper - 1;
-            return new MessagePage(page, more ? page[^1].Seq : null, null);
+                : Cached((await _messages.ReadForwardAsync(Id, after, query.Limit, CancellationToken.None).ConfigureAwait(false)).Where(m => m.Seq < upper));
+            var more = page.Count > 0 && page[^1].Message.Seq < upper - 1;
+            return (page, more ? page[^1].Message.Seq : null, null);
         }
         else
         {
             var from = Math.Max(1, upper - query.Limit);
             var page = _tail.Covers(from, upper - 1)
                 ? _tail.Range(from, upper - 1)
-                : await _messages.ReadBackwardAsync(Id, upper, query.Limit, CancellationToken.None).ConfigureAwait(false);
-            var more = page.Count > 0 && page[0].Seq > 1;
-            return new MessagePage(page, null, more ? page[0].Seq : null);
+                : Cached(await _messages.ReadBackwardAsync(Id, upper, query.Limit, CancellationToken.None).ConfigureAwait(false));
+            var more = page.Count > 0 && page[0].Message.Seq > 1;
+            return (page, null, more ? page[0].Message.Seq : null);
         }
     }
+
+    private static List<CachedMessage> Cached(IEnumerable<ChatMessage> messages) => messages.Select(m => new CachedMessage(m)).ToList();
 
     public async Task<ChatSession> ChangeStatusAsync(SessionStatus status)
     {

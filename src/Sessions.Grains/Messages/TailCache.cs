@@ -6,17 +6,18 @@ namespace Sessions.Grains;
 /// The newest messages of one session, contiguous in <c>seq</c> and always ending at the session's
 /// <c>last_seq</c>, so a read of the tail is answered without the database. Because seq is gapless,
 /// the message with seq <c>s</c> sits at a fixed offset from <see cref="FirstSeq"/>: lookups are index arithmetic.
+/// Each message is kept with its JSON, written once when it enters, so pages of the tail are answered by copying bytes.
 /// </summary>
 internal sealed class TailCache
 {
-    private readonly ChatMessage[] _ring;
+    private readonly CachedMessage[] _ring;
     private readonly Dictionary<string, ChatMessage> _byClientMessageId = new(StringComparer.Ordinal);
     private int _start;
 
     public TailCache(int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        _ring = new ChatMessage[capacity];
+        _ring = new CachedMessage[capacity];
     }
 
     public int Count { get; private set; }
@@ -57,18 +58,18 @@ internal sealed class TailCache
 
         if (Count == _ring.Length)
         {
-            var evicted = _ring[_start];
+            var evicted = _ring[_start].Message;
             if (evicted.ClientMessageId is { } evictedId)
             {
                 _byClientMessageId.Remove(evictedId);
             }
 
-            _ring[_start] = message;
+            _ring[_start] = new CachedMessage(message);
             _start = (_start + 1) % _ring.Length;
         }
         else
         {
-            _ring[(_start + Count) % _ring.Length] = message;
+            _ring[(_start + Count) % _ring.Length] = new CachedMessage(message);
             Count++;
         }
 
@@ -87,9 +88,9 @@ internal sealed class TailCache
     public bool Covers(long from, long to) => from > to || (from >= FirstSeq && to <= LastSeq);
 
     /// <summary>The messages with seq in [<paramref name="from"/>, <paramref name="to"/>], which must be covered.</summary>
-    public List<ChatMessage> Range(long from, long to)
+    public List<CachedMessage> Range(long from, long to)
     {
-        var result = new List<ChatMessage>((int)Math.Max(0, to - from + 1));
+        var result = new List<CachedMessage>((int)Math.Max(0, to - from + 1));
         for (var seq = from; seq <= to; seq++)
         {
             result.Add(_ring[(_start + (int)(seq - FirstSeq)) % _ring.Length]);

@@ -61,3 +61,30 @@ public sealed class PagingTests(DatabaseFixture database) : IClassFixture<Databa
         Assert.Equal("limit", badLimit.Details["field"]);
     }
 }
+
+public sealed class WireFormPagingTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
+{
+    [Theory]
+    [InlineData(null, null, 5)]
+    [InlineData(0L, null, 3)]
+    [InlineData(null, 3L, 10)]
+    [InlineData(2L, null, 50)]
+    public async Task The_wire_form_page_is_exactly_the_json_of_the_typed_page(long? after, long? before, int limit)
+    {
+        await using var silo = await ChatSilo.StartAsync(database.ConnectionString, new() { ["Sessions:ChatSession:TailCacheSize"] = "4" });
+        var (grain, session) = await silo.CreateSessionAsync();
+        for (var i = 1; i <= 9; i++)
+        {
+            await grain.AppendAsync(Messages.Text(session.InitiatorId, $"m{i} \"quoted\" ünïcode", clientMessageId: i % 2 == 0 ? $"c{i}" : null));
+        }
+
+        var query = new MessageQuery(after, before, limit);
+        var typed = await grain.ListMessagesAsync(query);
+        var wire = await grain.ListMessagesJsonAsync(query);
+
+        Assert.NotEmpty(typed.Messages);
+        Assert.Equal(
+            System.Text.Encoding.UTF8.GetString(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(typed, SessionsJsonContext.Default.MessagePage)),
+            System.Text.Encoding.UTF8.GetString(wire.Utf8Json));
+    }
+}

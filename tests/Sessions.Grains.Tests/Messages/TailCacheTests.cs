@@ -19,7 +19,7 @@ public sealed class TailCacheTests
 
         Assert.Equal(3, cache.FirstSeq);
         Assert.Equal(5, cache.LastSeq);
-        Assert.Equal([3L, 4L, 5L], cache.Range(3, 5).Select(m => m.Seq));
+        Assert.Equal([3L, 4L, 5L], cache.Range(3, 5).Select(m => m.Message.Seq));
         Assert.False(cache.Covers(2, 5));
         Assert.False(cache.TryFindByClientMessageId("c2", out _));
         Assert.True(cache.TryFindByClientMessageId("c4", out var found));

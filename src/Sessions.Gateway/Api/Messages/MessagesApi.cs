@@ -1,0 +1,112 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using Sessions.Abstractions;
+using Sessions.Actors;
+using Sessions.Gateway.Api.Sessions;
+using Sessions.Gateway.Problems;
+using Sessions.Gateway.Requests;
+using Sessions.Gateway.Serialization;
+
+namespace Sessions.Gateway.Api.Messages;
+
+/// <summary>
+/// <c>/api/sessions/{id}/messages</c>: appends and pages of a session's log, both answered by the session's grain.
+/// An append is acknowledged (201) only after the grain committed it; a replayed client_message_id is a 200 with
+/// the original message.
+/// </summary>
+public static class MessagesApi
+{
+    public static RouteGroupBuilder MapMessagesApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("api/sessions/{id}/messages").WithTags("Messages").AddEndpointFilter<GrainErrorFilter>();
+        api.MapPost("", AppendAsync)
+            .Accepts<AppendMessageRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesRequestProblems();
+        api.MapGet("", ListAsync)
+            .Produces<MessagePage>(StatusCodes.Status200OK, "application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return api;
+    }
+
+    public static async Task<Results<Created<ChatMessage>, Ok<ChatMessage>, ProblemHttpResult>> AppendAsync(
+        string id,
+        HttpRequest request,
+        [FromServices] JsonRequestBody body,
+        [FromServices] IGrainFactory grains,
+        [FromServices] IOptions<LimitsOptions> limits)
+    {
+        var read = await body.ReadAsync(request, GatewayJsonContext.Default.AppendMessageRequest).ConfigureAwait(false);
+        if (read.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        var append = read.Value!;
+        var errors = new ValidationErrors()
+            .RequiredText("sender_id", append.SenderId)
+            .RequiredText("kind", append.Kind)
+            .JsonObject("content", append.Content)
+            .Metadata("metadata", append.Metadata, limits.Value);
+        if (append.ExpectedSeq is < 0)
+        {
+            errors.Add("expected_seq", "expected_seq must not be negative.");
+        }
+
+        if (errors.Any)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        if (!RequestRules.IsValidId(id, limits.Value))
+        {
+            return SessionsApi.SessionNotFound(id);
+        }
+
+        var result = await grains.GetGrain<IChatSessionGrain>(id).AppendAsync(new AppendMessageCommand(
+            append.SenderId!,
+            append.Kind!,
+            append.Content!.Value,
+            RequestRules.NullIfJsonNull(append.Metadata),
+            append.ClientMessageId,
+            append.ExpectedSeq)).ConfigureAwait(false);
+        // There is no route per message; the page that starts at the message is where it can be read back.
+        return result.Created
+            ? TypedResults.Created($"/api/sessions/{id}/messages?after_seq={result.Message.Seq - 1}&limit=1", result.Message)
+            : TypedResults.Ok(result.Message);
+    }
+
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ListAsync(
+        string id,
+        [FromQuery(Name = "after_seq")] string? afterSeq,
+        [FromQuery(Name = "before_seq")] string? beforeSeq,
+        string? limit,
+        [FromServices] IGrainFactory grains,
+        [FromServices] IOptions<LimitsOptions> limits)
+    {
+        var errors = new ValidationErrors();
+        var after = QueryValues.Seq("after_seq", afterSeq, errors);
+        var before = QueryValues.Seq("before_seq", beforeSeq, errors);
+        var pageSize = QueryValues.Limit(limit, limits.Value, errors);
+        if (errors.Any)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        if (!RequestRules.IsValidId(id, limits.Value))
+        {
+            return SessionsApi.SessionNotFound(id);
+        }
+
+        // The grain answers with the page's JSON (mostly bytes its tail cache already holds): passed on unparsed.
+        var page = await grains.GetGrain<IChatSessionGrain>(id).ListMessagesJsonAsync(new MessageQuery(after, before, pageSize)).ConfigureAwait(false);
+        return TypedResults.Bytes(page.Utf8Json, "application/json");
+    }
+}

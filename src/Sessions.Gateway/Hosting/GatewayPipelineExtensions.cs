@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.Builder;
+using Sessions.Gateway.Api.Messages;
+using Sessions.Gateway.Api.Participants;
+using Sessions.Gateway.Api.Sessions;
+using Sessions.Gateway.Health;
+using Sessions.Gateway.Problems;
+
+namespace Sessions.Gateway.Hosting;
+
+public static class GatewayPipelineExtensions
+{
+    /// <summary>Error handling first (so every failure is a problem+json), then health, OpenAPI and the API routes.</summary>
+    public static WebApplication UseGatewayPipeline(this WebApplication app)
+    {
+        app.UseGatewayProblems();
+        app.MapHealthEndpoints();
+        app.MapOpenApi();
+        app.MapParticipantsApi();
+        app.MapSessionsApi();
+        app.MapMessagesApi();
+        return app;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Sessions.Abstractions;
+using Sessions.Actors;
+
+namespace Sessions.Gateway.Problems;
+
+/// <summary>
+/// Builds the RFC 9457 problem responses of the API: <c>type</c> is <c>urn:sessions:problem:{code}</c>, the status and
+/// title follow from the code (<see cref="ProblemCatalog"/>), and facts a client can act on travel as extensions.
+/// </summary>
+public static class ApiProblems
+{
+    /// <summary>The extension that maps each invalid field to its messages.</summary>
+    public const string ErrorsExtension = "errors";
+
+    private static readonly HashSet<string> NumericDetails = new(StringComparer.Ordinal)
+    {
+        SessionErrors.CurrentSeqDetail,
+        "limit_bytes",
+    };
+
+    public static ProblemHttpResult Of(string code, string detail, IDictionary<string, object?>? extensions = null, int? status = null) =>
+        TypedResults.Problem(Details(code, detail, extensions, status));
+
+    public static ProblemDetails Details(string code, string detail, IDictionary<string, object?>? extensions = null, int? status = null)
+    {
+        var problem = new ProblemDetails
+        {
+            Type = ProblemCodes.TypeOf(code),
+            Title = ProblemCatalog.TitleOf(code),
+            Status = status ?? ProblemCatalog.StatusOf(code),
+            Detail = detail,
+        };
+        if (extensions is not null)
+        {
+            foreach (var (key, value) in extensions)
+            {
+                problem.Extensions[key] = value;
+            }
+        }
+
+        return problem;
+    }
+
+    public static ProblemHttpResult Validation(ValidationErrors errors) =>
+        Of(SessionErrors.Validation, errors.Summary(), new Dictionary<string, object?> { [ErrorsExtension] = errors.ToDictionary() });
+
+    public static ProblemHttpResult Validation(string field, string message) => Validation(new ValidationErrors().Add(field, message));
+
+    public static ProblemHttpResult InvalidJson(string detail) => Of(ProblemCodes.InvalidJson, detail);
+
+    public static ProblemHttpResult PayloadTooLarge(long limitBytes) => Of(
+        ProblemCodes.PayloadTooLarge,
+        $"The request body is larger than {limitBytes} bytes.",
+        new Dictionary<string, object?> { ["limit_bytes"] = limitBytes });
+
+    public static ProblemHttpResult UnsupportedMediaType(string? contentType) => Of(
+        ProblemCodes.UnsupportedMediaType,
+        contentType is null
+            ? "The request has no Content-Type; send application/json."
+            : $"Content-Type '{contentType}' is not accepted; send application/json (UTF-8).");
+
+    /// <summary>True for the errors a grain raises on purpose; anything else is a fault and becomes a 500.</summary>
+    public static bool IsMapped(GrainException exception) => ProblemCatalog.IsKnown(exception.Code);
+
+    /// <summary>
+    /// The problem for a domain error. Its details become extensions: a validation error's <c>field</c> becomes the
+    /// <c>errors</c> map, numeric facts such as <c>current_seq</c> stay numbers, the rest are strings.
+    /// </summary>
+    public static ProblemHttpResult FromGrain(GrainException exception, int? status = null)
+    {
+        var extensions = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (key, value) in exception.Details)
+        {
+            if (key == "field" && exception.Code == SessionErrors.Validation)
+            {
+                extensions[ErrorsExtension] = new Dictionary<string, string[]> { [value] = [exception.Message] };
+            }
+            else if (NumericDetails.Contains(key) && long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number))
+            {
+                extensions[key] = number;
+            }
+            else
+            {
+                extensions[key] = value;
+            }
+        }
+
+        return Of(exception.Code, exception.Message, extensions, status);
+    }
+}

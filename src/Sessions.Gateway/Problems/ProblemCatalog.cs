@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Http;
+using Sessions.Abstractions;
+
+namespace Sessions.Gateway.Problems;
+
+/// <summary>The HTTP status and title of every problem code the API returns.</summary>
+internal static class ProblemCatalog
+{
+    private static readonly Dictionary<string, (int Status, string Title)> Entries = new()
+    {
+        [SessionErrors.SessionNotFound] = (StatusCodes.Status404NotFound, "Session not found"),
+        [SessionErrors.ParticipantNotFound] = (StatusCodes.Status422UnprocessableEntity, "Participant not found"),
+        [SessionErrors.SessionAlreadyExists] = (StatusCodes.Status409Conflict, "Session already exists"),
+        [SessionErrors.ParticipantAlreadyExists] = (StatusCodes.Status409Conflict, "Participant already exists"),
+        [SessionErrors.SenderNotParticipant] = (StatusCodes.Status403Forbidden, "Sender is not a participant"),
+        [SessionErrors.SeqConflict] = (StatusCodes.Status409Conflict, "Sequence conflict"),
+        [SessionErrors.InvalidTransition] = (StatusCodes.Status409Conflict, "Invalid status transition"),
+        [SessionErrors.SessionNotWritable] = (StatusCodes.Status409Conflict, "Session does not take messages"),
+        [SessionErrors.Validation] = (StatusCodes.Status400BadRequest, "Invalid request"),
+        [SessionErrors.ContentTooLarge] = (StatusCodes.Status413PayloadTooLarge, "Content too large"),
+        [ProblemCodes.InvalidJson] = (StatusCodes.Status400BadRequest, "Malformed JSON"),
+        [ProblemCodes.PayloadTooLarge] = (StatusCodes.Status413PayloadTooLarge, "Request body too large"),
+        [ProblemCodes.UnsupportedMediaType] = (StatusCodes.Status415UnsupportedMediaType, "Unsupported media type"),
+        [ProblemCodes.NotFound] = (StatusCodes.Status404NotFound, "Not found"),
+        [ProblemCodes.MethodNotAllowed] = (StatusCodes.Status405MethodNotAllowed, "Method not allowed"),
+        [ProblemCodes.SiloUnavailable] = (StatusCodes.Status503ServiceUnavailable, "Service unavailable"),
+        [ProblemCodes.Timeout] = (StatusCodes.Status504GatewayTimeout, "Timed out"),
+        [ProblemCodes.NotReady] = (StatusCodes.Status503ServiceUnavailable, "Not ready"),
+        [ProblemCodes.Internal] = (StatusCodes.Status500InternalServerError, "Internal error"),
+    };
+
+    public static bool IsKnown(string code) => Entries.ContainsKey(code);
+
+    public static int StatusOf(string code) => Entries[code].Status;
+
+    public static string TitleOf(string code) => Entries[code].Title;
+
+    /// <summary>The code for a status the framework produced on its own (an unmatched route, a bad request line...).</summary>
+    public static string CodeForStatus(int status) => status switch
+    {
+        StatusCodes.Status404NotFound => ProblemCodes.NotFound,
+        StatusCodes.Status405MethodNotAllowed => ProblemCodes.MethodNotAllowed,
+        StatusCodes.Status413PayloadTooLarge => ProblemCodes.PayloadTooLarge,
+        StatusCodes.Status415UnsupportedMediaType => ProblemCodes.UnsupportedMediaType,
+        StatusCodes.Status503ServiceUnavailable => ProblemCodes.SiloUnavailable,
+        StatusCodes.Status504GatewayTimeout => ProblemCodes.Timeout,
+        >= 500 => ProblemCodes.Internal,
+        _ => SessionErrors.Validation,
+    };
+}

@@ -1,0 +1,161 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Sessions.Abstractions;
+using Sessions.Gateway.Problems;
+
+namespace Sessions.Gateway.Requests;
+
+/// <summary>
+/// Reads a JSON request body into a request DTO, turning every way it can be wrong into its own problem:
+/// a non-JSON content type is a 415; a body over <see cref="LimitsOptions.MaxRequestBodyBytes"/> is a 413, decided
+/// on the bytes actually received, so a chunked body without Content-Length cannot slip past; bytes that are not
+/// JSON are a 400 <c>invalid-json</c>; JSON whose values do not fit the DTO is a 400 <c>validation</c> naming the field.
+/// </summary>
+/// <remarks>
+/// The body is checked for well-formedness first and deserialized second, so that any <see cref="JsonException"/>
+/// from the deserializer can only mean a value of the wrong type, and its <see cref="JsonException.Path"/> names it.
+/// </remarks>
+public sealed class JsonRequestBody(IOptions<LimitsOptions> limits)
+{
+    private readonly long _maxBytes = limits.Value.MaxRequestBodyBytes;
+
+    public async Task<BodyReadResult<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        if (!IsJson(request.ContentType))
+        {
+            return new(null, ApiProblems.UnsupportedMediaType(request.ContentType));
+        }
+
+        if (request.ContentLength > _maxBytes)
+        {
+            return new(null, ApiProblems.PayloadTooLarge(_maxBytes));
+        }
+
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } serverLimit)
+        {
+            // Kestrel's own cap (30 MB by default) must not cut in first when a larger limit is configured here.
+            serverLimit.MaxRequestBodySize = _maxBytes + 1;
+        }
+
+        var reader = request.BodyReader;
+        ReadResult read;
+        try
+        {
+            while (true)
+            {
+                read = await reader.ReadAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
+                if (read.Buffer.Length > _maxBytes)
+                {
+                    reader.AdvanceTo(read.Buffer.End);
+                    return new(null, ApiProblems.PayloadTooLarge(_maxBytes));
+                }
+
+                if (read.IsCompleted)
+                {
+                    break;
+                }
+
+                // Nothing consumed, everything examined: the next read returns the whole body so far plus what came in.
+                reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return new(null, ApiProblems.PayloadTooLarge(_maxBytes));
+        }
+
+        try
+        {
+            return Parse(read.Buffer, typeInfo);
+        }
+        finally
+        {
+            reader.AdvanceTo(read.Buffer.End);
+        }
+    }
+
+    private static BodyReadResult<T> Parse<T>(ReadOnlySequence<byte> body, JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        if (body.IsEmpty)
+        {
+            return new(null, ApiProblems.InvalidJson("The request body is empty; send a JSON object."));
+        }
+
+        if (CheckWellFormed(body) is { } syntaxError)
+        {
+            return new(null, ApiProblems.InvalidJson(syntaxError));
+        }
+
+        try
+        {
+            var jsonReader = new Utf8JsonReader(body);
+            if (JsonSerializer.Deserialize(ref jsonReader, typeInfo) is { } value)
+            {
+                return new(value, null);
+            }
+        }
+        catch (JsonException e)
+        {
+            var field = FieldOf(e.Path);
+            return field is null
+                ? new(null, ApiProblems.Validation("body", "The request body must be a JSON object."))
+                : new(null, ApiProblems.Validation(field, $"{field} has a value of the wrong type or an unknown value."));
+        }
+
+        return new(null, ApiProblems.Validation("body", "The request body must be a JSON object."));
+    }
+
+    /// <summary>Null when <paramref name="body"/> is one well-formed JSON value; otherwise where it is not.</summary>
+    private static string? CheckWellFormed(ReadOnlySequence<byte> body)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 64 });
+        try
+        {
+            while (reader.Read())
+            {
+            }
+
+            return null;
+        }
+        catch (JsonException e)
+        {
+            // The reader's message names the offending character and position, never anything of the server.
+            return $"The request body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).";
+        }
+    }
+
+    /// <summary>"$.expected_seq" → "expected_seq"; null for the root (the body itself had the wrong shape).</summary>
+    private static string? FieldOf(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return null;
+        }
+
+        var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+        return field.Length == 0 ? null : field;
+    }
+
+    private static bool IsJson(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType))
+        {
+            return false;
+        }
+
+        var isJson = mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || (mediaType.MediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase)
+                && mediaType.MediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+        var charset = mediaType.Charset;
+        return isJson && (!charset.HasValue || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
+    }
+}

@@ -1,0 +1,33 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Sessions.Gateway.Api.Messages;
+using Sessions.Gateway.Api.Participants;
+using Sessions.Gateway.Api.Sessions;
+
+namespace Sessions.Gateway.Serialization;
+
+/// <summary>
+/// The HTTP API's own JSON contracts (request bodies, list envelopes, problems), source-generated like
+/// <see cref="Sessions.Abstractions.SessionsJsonContext"/> and with the same snake_case names. Numbers are never read
+/// from strings: <c>"expected_seq": "5"</c> is a type error.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    NumberHandling = JsonNumberHandling.Strict)]
+[JsonSerializable(typeof(CreateParticipantRequest))]
+[JsonSerializable(typeof(ParticipantList))]
+[JsonSerializable(typeof(CreateSessionRequest))]
+[JsonSerializable(typeof(ChangeStatusRequest))]
+[JsonSerializable(typeof(SessionList))]
+[JsonSerializable(typeof(AppendMessageRequest))]
+[JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(HttpValidationProblemDetails))]
+[JsonSerializable(typeof(Dictionary<string, string[]>))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(long))]
+[JsonSerializable(typeof(int))]
+public sealed partial class GatewayJsonContext : JsonSerializerContext;

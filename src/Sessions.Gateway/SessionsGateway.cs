@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Sessions.Gateway.Hosting;
+using Sessions.Storage.Migrations;
+
+namespace Sessions.Gateway;
+
+/// <summary>
+/// Composes the gateway: one place that both <c>Program</c> and the tests call, so the host under test is the host
+/// that ships. Building resolves the database first (configured, or a private embedded server), then registers the
+/// services, builds the app, maps the routes and applies the schema migrations, all before anything is served.
+/// </summary>
+public static class SessionsGateway
+{
+    /// <summary>Where the gateway listens when neither <c>--urls</c> nor any other endpoint setting says otherwise.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <param name="args">Command-line arguments (for example <c>--urls</c>).</param>
+    /// <param name="configure">Runs after the defaults and before anything is resolved: tests add configuration here.</param>
+    public static async Task<GatewayApp> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken ct = default)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(SessionsGateway).Assembly.GetName().Name,
+            // appsettings.json ships next to the binaries; the working directory is only where data goes by default.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        configure?.Invoke(builder);
+        if (!HasEndpointConfiguration(builder.Configuration))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        // The app's own logging exists only once it is built, but the database must be known before that:
+        // start-up logs (and the embedded server, for its whole life) use a logger configured the same way.
+        var bootstrapLogging = LoggerFactory.Create(logging => logging
+            .AddConfiguration(builder.Configuration.GetSection("Logging"))
+            .AddSimpleConsole());
+        var logger = bootstrapLogging.CreateLogger("Sessions.Gateway");
+        GatewayDatabase? database = null;
+        WebApplication? app = null;
+        try
+        {
+            database = await GatewayDatabase.OpenAsync(builder.Configuration, logger, ct).ConfigureAwait(false);
+            builder.AddGatewayServices(database.ConnectionString);
+            app = builder.Build();
+            app.UseGatewayPipeline();
+            await MigrationRunner.ApplyAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), logger, ct).ConfigureAwait(false);
+            return new GatewayApp(app, database, bootstrapLogging);
+        }
+        catch
+        {
+            if (app is not null)
+            {
+                await app.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (database is not null)
+            {
+                await database.DisposeAsync().ConfigureAwait(false);
+            }
+
+            bootstrapLogging.Dispose();
+            throw;
+        }
+    }
+
+    private static bool HasEndpointConfiguration(IConfiguration configuration) =>
+        !string.IsNullOrEmpty(configuration["urls"])
+        || !string.IsNullOrEmpty(configuration["http_ports"])
+        || !string.IsNullOrEmpty(configuration["https_ports"])
+        || configuration.GetSection("Kestrel:Endpoints").Exists();
+}

@@ -1,0 +1,80 @@
+using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.Text;
+
+namespace Sessions.Storage.Paging;
+
+/// <summary>
+/// Opaque keyset cursors: base64url of a one-byte listing tag, then the position of the last row returned
+/// (its id, or its created_at as UTC ticks followed by its id). The tag keeps a cursor from one listing out of another.
+/// </summary>
+internal static class KeysetCursor
+{
+    private const byte IdTag = (byte)'I';
+    private const byte TimeAndIdTag = (byte)'T';
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public static string FromId(string id)
+    {
+        var bytes = new byte[1 + StrictUtf8.GetByteCount(id)];
+        bytes[0] = IdTag;
+        StrictUtf8.GetBytes(id, bytes.AsSpan(1));
+        return Base64Url.EncodeToString(bytes);
+    }
+
+    public static string ToId(string cursor)
+    {
+        var bytes = Decode(cursor);
+        return bytes.Length > 1 && bytes[0] == IdTag ? ReadId(cursor, bytes.AsSpan(1)) : throw new InvalidCursorException(cursor);
+    }
+
+    public static string FromTimeAndId(DateTimeOffset at, string id)
+    {
+        var bytes = new byte[1 + sizeof(long) + StrictUtf8.GetByteCount(id)];
+        bytes[0] = TimeAndIdTag;
+        BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(1), at.UtcTicks);
+        StrictUtf8.GetBytes(id, bytes.AsSpan(1 + sizeof(long)));
+        return Base64Url.EncodeToString(bytes);
+    }
+
+    public static (DateTimeOffset At, string Id) ToTimeAndId(string cursor)
+    {
+        var bytes = Decode(cursor);
+        if (bytes.Length <= 1 + sizeof(long) || bytes[0] != TimeAndIdTag)
+        {
+            throw new InvalidCursorException(cursor);
+        }
+
+        var ticks = BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(1));
+        if (ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks)
+        {
+            throw new InvalidCursorException(cursor);
+        }
+
+        return (new DateTimeOffset(ticks, TimeSpan.Zero), ReadId(cursor, bytes.AsSpan(1 + sizeof(long))));
+    }
+
+    private static byte[] Decode(string cursor)
+    {
+        try
+        {
+            return Base64Url.DecodeFromChars(cursor);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidCursorException(cursor, e);
+        }
+    }
+
+    private static string ReadId(string cursor, ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new InvalidCursorException(cursor, e);
+        }
+    }
+}

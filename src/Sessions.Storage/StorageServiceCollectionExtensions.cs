@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Sessions.Storage.Messages;
+using Sessions.Storage.Participants;
+using Sessions.Storage.Sessions;
+
+namespace Sessions.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the sessions database (one singleton <see cref="Npgsql.NpgsqlDataSource"/>, disposed with the
+    /// container) and the stores over it. Migrations are applied separately, by the host, at start-up.
+    /// </summary>
+    public static IServiceCollection AddSessionsStorage(this IServiceCollection services, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        services.AddSingleton(provider => SessionsDataSource.Create(connectionString, provider.GetService<ILoggerFactory>()));
+        services.AddSingleton<ParticipantStore>();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<MessageStore>();
+        return services;
+    }
+}

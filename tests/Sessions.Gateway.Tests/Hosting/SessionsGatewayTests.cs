@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Configuration;
+using Sessions.Testing;
+
+namespace Sessions.Gateway.Tests.Hosting;
+
+public sealed class SessionsGatewayTests
+{
+    [Fact]
+    public async Task Without_urls_it_listens_on_loopback_port_5080()
+    {
+        var connectionString = await TestPostgres.CreateDatabaseAsync("defaults");
+
+        await using var gateway = await SessionsGateway.BuildAsync([], builder =>
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Sessions"] = connectionString }));
+
+        Assert.Equal(SessionsGateway.DefaultUrl, gateway.App.Configuration["urls"]);
+        Assert.Equal("http://127.0.0.1:5080", SessionsGateway.DefaultUrl);
+        Assert.Null(gateway.EmbeddedPostgres);
+    }
+
+    [Fact]
+    public async Task Urls_on_the_command_line_win_over_the_default()
+    {
+        var connectionString = await TestPostgres.CreateDatabaseAsync("urls");
+
+        await using var gateway = await SessionsGateway.BuildAsync(["--urls", "http://127.0.0.1:0"], builder =>
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Sessions"] = connectionString }));
+        await gateway.StartAsync();
+
+        var address = new Uri(Assert.Single(gateway.Addresses));
+        Assert.Equal("127.0.0.1", address.Host);
+        Assert.NotEqual(5080, address.Port);
+        await gateway.StopAsync();
+    }
+
+    [Fact]
+    public async Task Building_applies_the_migrations_to_an_empty_database()
+    {
+        var connectionString = await TestPostgres.CreateEmptyDatabaseAsync("unmigrated");
+
+        await using (var gateway = await SessionsGateway.BuildAsync(["--urls", "http://127.0.0.1:0"], builder =>
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Sessions"] = connectionString })))
+        {
+        }
+
+        await using var database = new TestDatabase(connectionString);
+        Assert.Equal(new RowCounts(0, 0, 0), await database.CountRowsAsync());
+    }
+}

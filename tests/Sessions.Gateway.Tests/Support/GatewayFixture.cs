@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Configuration;
+using Sessions.Gateway;
+using Sessions.Gateway.Hosting;
+using Sessions.Testing;
+
+namespace Sessions.Gateway.Tests;
+
+/// <summary>
+/// The real gateway, composed exactly as Program composes it (<see cref="SessionsGateway.BuildAsync"/>), listening on
+/// a loopback port Kestrel picks, over a fresh migrated database of its own. One per test class: the tests of a class
+/// run one after another, so they may compare row counts before and after a request.
+/// </summary>
+public class GatewayFixture : IAsyncLifetime
+{
+    private GatewayApp? _gateway;
+    private HttpClient? _client;
+    private TestDatabase? _database;
+
+    public GatewayApp Gateway => _gateway ?? throw new InvalidOperationException("The fixture is not initialized.");
+
+    public HttpClient Client => _client ?? throw new InvalidOperationException("The fixture is not initialized.");
+
+    /// <summary>Direct access to the gateway's database, to see what was (not) written.</summary>
+    public TestDatabase Database => _database ?? throw new InvalidOperationException("The fixture is not initialized.");
+
+    /// <summary>Extra configuration (for example <c>Sessions:Limits:*</c>), on top of the defaults.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    public async Task InitializeAsync()
+    {
+        var connectionString = await TestPostgres.CreateDatabaseAsync("gateway");
+        _database = new TestDatabase(connectionString);
+        _gateway = await StartGatewayAsync(connectionString, Settings);
+        _client = new HttpClient { BaseAddress = new Uri(_gateway.Addresses.First()) };
+    }
+
+    /// <summary>Builds and starts a gateway on <paramref name="connectionString"/>, on a free loopback port.</summary>
+    public static async Task<GatewayApp> StartGatewayAsync(string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var gateway = await SessionsGateway.BuildAsync(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Sessions"] = connectionString,
+                ["Logging:LogLevel:Default"] = "Warning",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            });
+            builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
+        });
+        try
+        {
+            await gateway.StartAsync();
+            return gateway;
+        }
+        catch
+        {
+            await gateway.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client?.Dispose();
+        if (_gateway is not null)
+        {
+            await _gateway.StopAsync();
+            await _gateway.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+}

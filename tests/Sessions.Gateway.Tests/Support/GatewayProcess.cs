@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.RegularExpressions;
+
+namespace Sessions.Gateway.Tests;
+
+/// <summary>
+/// The built gateway run as a separate OS process (<c>dotnet Sessions.Gateway.dll</c>), as an operator runs it, so that
+/// it can be killed with SIGKILL or stopped with SIGTERM. It listens on a port it picks (<c>--urls</c> with port 0);
+/// the address is read from its "Now listening on" log line.
+/// </summary>
+public sealed partial class GatewayProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _stdout = new();
+    private readonly ConcurrentQueue<string> _stderr = new();
+    private readonly TaskCompletionSource<Uri> _address = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private GatewayProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public int Pid => _process.Id;
+
+    public string StandardOutput => string.Join('\n', _stdout);
+
+    public string StandardError => string.Join('\n', _stderr);
+
+    public IReadOnlyList<string> StandardErrorLines => _stderr.ToArray();
+
+    /// <summary>
+    /// Starts the gateway. Its environment is this process's, minus anything that would choose its database, plus
+    /// <paramref name="environment"/> (a null value removes a variable).
+    /// </summary>
+    public static GatewayProcess Start(IReadOnlyDictionary<string, string?> environment, string? workingDirectory = null)
+    {
+        var info = new ProcessStartInfo(DotnetHost(), [GatewayDll(), "--urls", "http://127.0.0.1:0"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
+        };
+        info.Environment.Remove("ConnectionStrings__Sessions");
+        info.Environment.Remove("SESSIONS_DATA_DIR");
+        info.Environment.Remove("ASPNETCORE_URLS");
+        info.Environment["Logging__LogLevel__Default"] = "Information";
+        info.Environment["Logging__LogLevel__Npgsql"] = "Warning";
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
+        }
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var gateway = new GatewayProcess(process);
+        process.OutputDataReceived += (_, e) => gateway.OnOutput(e.Data);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                gateway._stderr.Enqueue(e.Data);
+            }
+        };
+        process.Exited += (_, _) => gateway._address.TrySetException(
+            new InvalidOperationException($"The gateway exited before listening.\nstdout:\n{gateway.StandardOutput}\nstderr:\n{gateway.StandardError}"));
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return gateway;
+    }
+
+    /// <summary>Waits until the gateway listens and <c>/readyz</c> answers 200; returns a client for it.</summary>
+    public async Task<HttpClient> WaitUntilReadyAsync()
+    {
+        var address = await _address.Task.WaitAsync(StartTimeout);
+        var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
+        await Eventually.IsTrueAsync(async () =>
+        {
+            try
+            {
+                return (await client.GetAsync("/readyz")).IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, StartTimeout, $"/readyz of the gateway at {address}");
+        return client;
+    }
+
+    /// <summary>kill -9: no shutdown code runs, exactly like a crash or an OOM kill.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>SIGTERM, as Kubernetes or systemd stop a service; returns the exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        return await WaitForExitAsync(timeout);
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        // The parameterless wait also drains the redirected output.
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: false);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void OnOutput(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _stdout.Enqueue(line);
+        if (ListeningOn().Match(line) is { Success: true } match)
+        {
+            _address.TrySetResult(new Uri(match.Groups["address"].Value));
+        }
+    }
+
+    /// <summary>The built gateway next to this test assembly's build: src/Sessions.Gateway/bin/&lt;Configuration&gt;/net10.0.</summary>
+    public static string GatewayDll()
+    {
+        var configuration = typeof(GatewayProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var path = Path.Combine(RepositoryRoot(), "src", "Sessions.Gateway", "bin", configuration, "net10.0", "Sessions.Gateway.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"Build the gateway first: {path} is missing.", path);
+    }
+
+    /// <summary>The folder holding Sessions.Orleans.sln, found by walking up from the test binaries.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Sessions.Orleans.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No Sessions.Orleans.sln above {AppContext.BaseDirectory}.");
+    }
+
+    // The test host itself runs under the dotnet muxer; use the same one.
+    private static string DotnetHost() =>
+        Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
+
+    [GeneratedRegex(@"Now listening on: (?<address>http://\S+)")]
+    private static partial Regex ListeningOn();
+}
