@@ -28,6 +28,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
         start.Environment["ConnectionStrings__Sessions"] = connectionString;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["DOTNET_gcServer"] = "1";
+        start.Environment["SESSIONS_SILO_PORT"] = "0";
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the gateway.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"  gateway: {e.Data}"); };

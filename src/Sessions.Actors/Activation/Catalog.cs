@@ -39,6 +39,12 @@ internal sealed partial class Catalog : IGrainCallRouter
 
     public IGrainFactory GrainFactory => _services.GetRequiredService<IGrainFactory>();
 
+    /// <summary>
+    /// Set by a cluster router: given a call queued on an activation that is going away, sends it to the grain's new
+    /// owner and returns the answer, or returns null when the grain stays on this silo.
+    /// </summary>
+    internal Func<GrainCall, Task<GrainResponse>?>? Reroute { get; set; }
+
     /// <summary>How many activations are alive now.</summary>
     public int ActivationCount => _activations.Count;
 
@@ -92,6 +98,41 @@ internal sealed partial class Catalog : IGrainCallRouter
             // closing, so yielding once lets the next lookup find it gone.
             Thread.Yield();
         }
+    }
+
+    /// <summary>Hands a call that was queued on a closing activation to the grain's owner: a fresh activation here, or another silo.</summary>
+    internal void Redispatch(CallWorkItem item)
+    {
+        if (Reroute?.Invoke(item.Call) is { } elsewhere)
+        {
+            elsewhere.ContinueWith(
+                (answer, state) => ((CallWorkItem)state!).Completion.TrySetResult(answer.IsCompletedSuccessfully
+                    ? answer.Result
+                    : new GrainResponse(null, GrainError.From(answer.Exception?.InnerException ?? new TaskCanceledException()))),
+                item,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+            return;
+        }
+
+        Dispatch(item);
+    }
+
+    /// <summary>Deactivates every activation whose grain matches <paramref name="moved"/>; returns how many.</summary>
+    public int DeactivateWhere(Func<GrainId, bool> moved, DeactivationReasonCode reason)
+    {
+        var count = 0;
+        foreach (var activation in _activations.Values)
+        {
+            if (moved(activation.GrainId))
+            {
+                activation.Deactivate(new DeactivationReason(reason, "The grain's owner changed."));
+                count++;
+            }
+        }
+
+        return count;
     }
 
     internal Grain CreateGrainInstance(GrainClass grainClass) =>

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
@@ -172,24 +171,7 @@ internal sealed partial class GrainActivation : IGrainContext
 
     private async Task ExecuteAsync(CallWorkItem item)
     {
-        GrainResponse response;
-        try
-        {
-            var method = item.Method;
-            var args = method.DeserializeArguments(item.Call.Arguments);
-            var task = (Task)method.Method.Invoke(_grain, BindingFlags.DoNotWrapExceptions, null, args, null)!;
-            await task.ConfigureAwait(false);
-            response = new GrainResponse(method.SerializeResult(task), null);
-        }
-        catch (Exception e)
-        {
-            if (e is not GrainException)
-            {
-                LogCallFailed(_logger, e, GrainId, item.Call.Method);
-            }
-
-            response = new GrainResponse(null, GrainError.From(e));
-        }
+        var response = await GrainInvoker.InvokeAsync(_grain!, item.Method, item.Call.Arguments, e => LogCallFailed(_logger, e, GrainId, item.Call.Method)).ConfigureAwait(false);
 
         // Book-keep before answering, so a caller that sees the answer also sees the activation as idle.
         Volatile.Write(ref _lastActivityTicks, Environment.TickCount64);
@@ -220,7 +202,7 @@ internal sealed partial class GrainActivation : IGrainContext
             }
             else
             {
-                _catalog.Dispatch((CallWorkItem)item);
+                _catalog.Redispatch((CallWorkItem)item);
             }
         }
     }

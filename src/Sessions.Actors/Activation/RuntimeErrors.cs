@@ -6,6 +6,15 @@ public static class RuntimeErrors
     /// <summary>The silo is stopping (or not yet started) and takes no new calls. Transient.</summary>
     public const string SiloUnavailable = "silo-unavailable";
 
+    /// <summary>
+    /// The connection to the silo running the call broke after the call was sent: it may or may not have run.
+    /// Retry only what is idempotent (an append with a client_message_id is).
+    /// </summary>
+    public const string CallInterrupted = "call-interrupted";
+
+    /// <summary>The observer a call was meant for has been removed, or its process is gone.</summary>
+    public const string ObserverGone = "observer-gone";
+
     /// <summary>No grain class is registered for the called interface on this silo.</summary>
     public const string UnknownGrainType = "unknown-grain-type";
 

@@ -11,6 +11,9 @@ public enum DeactivationReasonCode
 
     /// <summary>The silo is shutting down.</summary>
     ShuttingDown,
+
+    /// <summary>Membership changed and the grain now belongs to another silo.</summary>
+    PlacementChanged,
 }
 
 /// <summary>Why an activation is going away, with a human-readable description.</summary>

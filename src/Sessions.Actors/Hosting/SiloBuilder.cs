@@ -18,6 +18,13 @@ public sealed class SiloBuilder(IServiceCollection services)
         return this;
     }
 
+    /// <summary>Declares a grain interface this process calls without hosting it (a client), so it is checked at start-up.</summary>
+    public SiloBuilder AddGrainInterface<TInterface>() where TInterface : IGrainWithStringKey
+    {
+        Services.AddSingleton(new GrainInterfaceRegistration(typeof(TInterface)));
+        return this;
+    }
+
     /// <summary>Adds a source-generated JSON context that knows the argument and result types of grain calls.</summary>
     public SiloBuilder AddJsonContext(IJsonTypeInfoResolver resolver)
     {

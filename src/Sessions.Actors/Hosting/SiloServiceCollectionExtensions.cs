@@ -23,6 +23,9 @@ public static class SiloServiceCollectionExtensions
         services.TryAddSingleton<Catalog>();
         services.TryAddSingleton<IGrainCallRouter>(sp => sp.GetRequiredService<Catalog>());
         services.TryAddSingleton<IGrainFactory, GrainFactory>();
+        services.TryAddSingleton<ObserverRegistry>();
+        services.TryAddSingleton<LocalSilo>();
+        services.AddSingleton<System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver>(ActorsJsonContext.Default);
         services.TryAddSingleton<ISiloStatistics>(sp => new SiloStatistics(sp.GetRequiredService<Catalog>()));
         services.AddSingleton<IHostedService, SiloHostedService>();
         return new SiloBuilder(services);

@@ -9,13 +9,14 @@ internal sealed class GrainInterface
 {
     public GrainInterface(Type interfaceType, JsonSerializerOptions options)
     {
-        if (!interfaceType.IsInterface || !typeof(IGrainWithStringKey).IsAssignableFrom(interfaceType))
+        IsObserver = typeof(IGrainObserver).IsAssignableFrom(interfaceType);
+        if (!interfaceType.IsInterface || !(IsObserver || typeof(IGrainWithStringKey).IsAssignableFrom(interfaceType)))
         {
-            throw new InvalidOperationException($"{interfaceType} must be an interface that extends IGrainWithStringKey.");
+            throw new InvalidOperationException($"{interfaceType} must be an interface that extends IGrainWithStringKey or IGrainObserver.");
         }
 
         Type = interfaceType;
-        TypeName = interfaceType.FullName!;
+        TypeName = IsObserver ? ObserverRegistry.GrainTypePrefix + interfaceType.FullName : interfaceType.FullName!;
         var methods = new Dictionary<string, GrainMethod>();
         foreach (var method in new[] { interfaceType }.Concat(interfaceType.GetInterfaces()).SelectMany(i => i.GetMethods()))
         {
@@ -30,6 +31,8 @@ internal sealed class GrainInterface
     }
 
     public Type Type { get; }
+
+    public bool IsObserver { get; }
 
     /// <summary>The name used on the wire and for placement.</summary>
     public string TypeName { get; }

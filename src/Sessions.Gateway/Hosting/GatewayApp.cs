@@ -38,9 +38,13 @@ public sealed class GatewayApp : IAsyncDisposable
     /// <summary>The private server when the gateway started one; null when it uses a configured database.</summary>
     public EmbeddedPostgres? EmbeddedPostgres => _database.Embedded;
 
-    /// <summary>The addresses Kestrel listens on (real ports, also when port 0 was asked for); known once started.</summary>
+    /// <summary>The public addresses Kestrel listens on (real ports, also when port 0 was asked for); known once started.</summary>
     public IReadOnlyCollection<string> Addresses =>
-        App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
+        App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
+            .Where(a => new Uri(a).Port != SiloPort).ToArray() ?? [];
+
+    /// <summary>The port of the silo-to-silo endpoint (known once started when 0 was asked for).</summary>
+    public int SiloPort => App.Services.GetRequiredService<Sessions.Actors.SiloEndpoint>().BoundPort;
 
     /// <summary>Runs until the process is asked to stop (Ctrl+C, SIGTERM).</summary>
     public Task RunAsync() => App.RunAsync();

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Sessions.Actors;
 using Sessions.Gateway.Api.Messages;
 using Sessions.Gateway.Api.Participants;
 using Sessions.Gateway.Api.Sessions;
@@ -14,6 +15,7 @@ public static class GatewayPipelineExtensions
     {
         app.UseGatewayProblems();
         app.MapHealthEndpoints();
+        app.MapSiloEndpoints();
         app.MapOpenApi();
         app.MapParticipantsApi();
         app.MapSessionsApi();

@@ -32,7 +32,17 @@ public static class GatewayServicesExtensions
             .ValidateOnStart();
 
         services.AddSessionsStorage(connectionString);
-        services.AddSilo(silo => configuration.GetSection(SiloSectionName).Bind(silo)).AddChatGrains();
+        var cluster = new ClusterOptions();
+        ClusterSettings.Apply(configuration, cluster);
+        services.AddSessionsMembership(cluster.ClusterId);
+        services.AddSilo(silo => configuration.GetSection(SiloSectionName).Bind(silo))
+            .AddChatGrains()
+            .UseClustering(options => ClusterSettings.Apply(configuration, options));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            PublicEndpoints.Listen(kestrel, configuration["urls"] ?? SessionsGateway.DefaultUrl);
+            kestrel.ApplicationServices.GetRequiredService<SiloEndpoint>().Listen(kestrel);
+        });
 
         services.ConfigureHttpJsonOptions(json => ConfigureJson(json.SerializerOptions));
         services.AddSingleton<JsonRequestBody>();

@@ -8,73 +8,44 @@ namespace Sessions.Storage.Messages;
 /// The <c>chat_messages</c> log of each session. Appends are where correctness lives: PostgreSQL, not placement,
 /// decides which of two racing writers gets a seq (see <see cref="TryAppendAsync"/>).
 /// </summary>
-public sealed class MessageStore(NpgsqlDataSource dataSource)
+public sealed class MessageStore
 {
     private const string Columns = "id, session_id, seq, sender_id, kind, content, metadata, client_message_id, created_at";
-    private const string ClientMessageIdConstraint = "chat_messages_client_message_id_key";
 
-    // One statement, one round trip, one implicit transaction. The update is a compare-and-swap on the log head:
-    // a concurrent writer holding the row makes this one wait, then re-check last_seq and match nothing, so the
-    // insert (fed by the update's row) inserts nothing either. A duplicate client_message_id fails the insert and
-    // with it the whole statement, head update included. unique (session_id, seq) backs all of this up.
-    private const string AppendSql = """
-        with head as (
-            update chat_sessions
-            set last_seq = $3 + 1, last_message_id = $1, last_message_at = now(), updated_at = now()
-            where id = $2 and last_seq = $3
-            returning last_seq, last_message_at)
-        insert into chat_messages (id, session_id, seq, sender_id, kind, content, metadata, client_message_id, created_at)
-        select $1, $2, head.last_seq, $4, $5, $6, $7, $8, head.last_message_at from head
-        returning created_at, content, metadata
-        """;
+    private readonly NpgsqlDataSource _dataSource;
+
+    public MessageStore(NpgsqlDataSource dataSource)
+        : this(dataSource, AppendBatchOptions.Default)
+    {
+    }
+
+    internal MessageStore(NpgsqlDataSource dataSource, AppendBatchOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        _dataSource = dataSource;
+        Appends = new AppendBatcher(new AppendStatements(dataSource), options);
+    }
+
+    /// <summary>Where appends queue to share statements with concurrent appends (group commit).</summary>
+    internal AppendBatcher Appends { get; }
 
     /// <summary>
     /// Appends <paramref name="message"/> at seq <paramref name="expectedLastSeq"/> + 1 if the session's log ends
     /// at <paramref name="expectedLastSeq"/>; acknowledged (returned as <see cref="AppendOutcome.Appended"/>) only once committed.
+    /// Concurrent appends share a statement and its commit (see <see cref="AppendBatcher"/>), each with its own outcome.
+    /// <paramref name="ct"/> cancels the append only while it waits to be sent.
     /// </summary>
-    public async Task<AppendOutcome> TryAppendAsync(NewMessage message, long expectedLastSeq, CancellationToken ct)
+    public Task<AppendOutcome> TryAppendAsync(NewMessage message, long expectedLastSeq, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentOutOfRangeException.ThrowIfNegative(expectedLastSeq);
-
-        await using var command = dataSource.CreateCommand(AppendSql);
-        command.Parameters.Add(Param.Uuid(message.Id));
-        command.Parameters.Add(Param.Text(message.SessionId));
-        command.Parameters.Add(Param.Bigint(expectedLastSeq));
-        command.Parameters.Add(Param.Text(message.SenderId));
-        command.Parameters.Add(Param.Text(message.Kind));
-        command.Parameters.Add(Param.Jsonb(message.Content, nameof(message)));
-        command.Parameters.Add(Param.Jsonb(message.Metadata, nameof(message)));
-        command.Parameters.Add(Param.Text(message.ClientMessageId));
-        try
-        {
-            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            if (!await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                return AppendOutcome.SeqTaken.Instance;
-            }
-
-            return new AppendOutcome.Appended(new ChatMessage(
-                Id: message.Id.ToString(),
-                SessionId: message.SessionId,
-                Seq: expectedLastSeq + 1,
-                SenderId: message.SenderId,
-                Kind: message.Kind,
-                Content: JsonColumn.Read(reader, 1),
-                Metadata: JsonColumn.ReadNullable(reader, 2),
-                ClientMessageId: message.ClientMessageId,
-                CreatedAt: reader.GetFieldValue<DateTimeOffset>(0)));
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == ClientMessageIdConstraint)
-        {
-            return AppendOutcome.DuplicateClientMessageId.Instance;
-        }
+        return Appends.AppendAsync(message, expectedLastSeq, ct);
     }
 
     /// <summary>The message that carried <paramref name="clientMessageId"/> in the session, if any.</summary>
     public async Task<ChatMessage?> FindByClientMessageIdAsync(string sessionId, string clientMessageId, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand($"select {Columns} from chat_messages where session_id = $1 and client_message_id = $2");
+        await using var command = _dataSource.CreateCommand($"select {Columns} from chat_messages where session_id = $1 and client_message_id = $2");
         command.Parameters.Add(Param.Text(sessionId));
         command.Parameters.Add(Param.Text(clientMessageId));
         var messages = await ReadAllAsync(command, ct).ConfigureAwait(false);
@@ -85,7 +56,7 @@ public sealed class MessageStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<ChatMessage>> ReadForwardAsync(string sessionId, long afterSeq, int limit, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        await using var command = dataSource.CreateCommand(
+        await using var command = _dataSource.CreateCommand(
             $"select {Columns} from chat_messages where session_id = $1 and seq > $2 order by seq limit $3");
         command.Parameters.Add(Param.Text(sessionId));
         command.Parameters.Add(Param.Bigint(afterSeq));
@@ -97,7 +68,7 @@ public sealed class MessageStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<ChatMessage>> ReadBackwardAsync(string sessionId, long beforeSeq, int limit, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        await using var command = dataSource.CreateCommand($"""
+        await using var command = _dataSource.CreateCommand($"""
             select {Columns} from (
                 select {Columns} from chat_messages where session_id = $1 and seq < $2 order by seq desc limit $3
             ) as newest

@@ -42,6 +42,7 @@ public class GatewayFixture : IAsyncLifetime
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Sessions"] = connectionString,
+                ["SESSIONS_SILO_PORT"] = "0",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
             });

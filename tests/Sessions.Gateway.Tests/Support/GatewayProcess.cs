@@ -49,6 +49,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         info.Environment.Remove("ASPNETCORE_URLS");
         info.Environment["Logging__LogLevel__Default"] = "Information";
         info.Environment["Logging__LogLevel__Npgsql"] = "Warning";
+        info.Environment["SESSIONS_SILO_PORT"] = "0";
         foreach (var (name, value) in environment)
         {
             if (value is null)
