@@ -37,8 +37,11 @@ public sealed class SiloTransport : IDisposable
     /// <summary>Delivers <paramref name="call"/> to <paramref name="silo"/>; throws <see cref="SiloUnreachableException"/> if it was never delivered.</summary>
     public async Task<GrainResponse> SendAsync(SiloAddress silo, GrainCall call, int hops, CancellationToken cancellationToken)
     {
+        // The client's default version applies only to its helper methods, not to a request built by hand.
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(silo.Endpoint, SiloWire.CallPath))
         {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Content = new ByteArrayContent(call.Arguments),
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
