@@ -17,8 +17,8 @@ public readonly record struct SiloAddress(string Host, int Port, long Generation
     public static SiloAddress Parse(string text)
     {
         var at = text.LastIndexOf('@');
-        var colon = text.LastIndexOf(':', at);
-        if (at < 0 || colon < 0)
+        var colon = at > 0 ? text.LastIndexOf(':', at - 1) : -1;
+        if (colon <= 0)
         {
             throw new FormatException($"'{text}' is not a silo address (host:port@generation).");
         }

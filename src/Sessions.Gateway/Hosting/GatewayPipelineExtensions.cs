@@ -15,6 +15,7 @@ public static class GatewayPipelineExtensions
     {
         app.UseGatewayProblems();
         app.MapHealthEndpoints();
+        app.MapMetricsEndpoint();
         app.MapSiloEndpoints();
         app.MapOpenApi();
         app.MapParticipantsApi();
