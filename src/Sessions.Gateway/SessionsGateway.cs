@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -30,10 +31,13 @@ public static class SessionsGateway
             ContentRootPath = AppContext.BaseDirectory,
         });
         configure?.Invoke(builder);
-        if (!HasEndpointConfiguration(builder.Configuration))
-        {
-            builder.WebHost.UseUrls(DefaultUrl);
-        }
+
+        // Kestrel ignores (with a warning) URL settings once endpoints are configured in code, as the silo endpoint
+        // is; so the public URLs are taken out of the host's settings and bound in code too.
+        var publicUrls = builder.Configuration["urls"] is { Length: > 0 } urls ? urls
+            : builder.Configuration.GetSection("Kestrel:Endpoints").Exists() ? null
+            : DefaultUrl;
+        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, null);
 
         // The app's own logging exists only once it is built, but the database must be known before that:
         // start-up logs (and the embedded server, for its whole life) use a logger configured the same way.
@@ -46,11 +50,11 @@ public static class SessionsGateway
         try
         {
             database = await GatewayDatabase.OpenAsync(builder.Configuration, logger, ct).ConfigureAwait(false);
-            builder.AddGatewayServices(database.ConnectionString);
+            builder.AddGatewayServices(database.ConnectionString, publicUrls);
             app = builder.Build();
             app.UseGatewayPipeline();
             await MigrationRunner.ApplyAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), logger, ct).ConfigureAwait(false);
-            return new GatewayApp(app, database, bootstrapLogging);
+            return new GatewayApp(app, database, bootstrapLogging, publicUrls);
         }
         catch
         {
@@ -68,10 +72,4 @@ public static class SessionsGateway
             throw;
         }
     }
-
-    private static bool HasEndpointConfiguration(IConfiguration configuration) =>
-        !string.IsNullOrEmpty(configuration["urls"])
-        || !string.IsNullOrEmpty(configuration["http_ports"])
-        || !string.IsNullOrEmpty(configuration["https_ports"])
-        || configuration.GetSection("Kestrel:Endpoints").Exists();
 }

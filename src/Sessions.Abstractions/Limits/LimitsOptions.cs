@@ -29,6 +29,10 @@ public sealed class LimitsOptions
     /// <value>500.</value>
     public int MaxPageSize { get; set; } = 500;
 
+    /// <summary>The longest participant <c>display_name</c>, in characters.</summary>
+    /// <value>256.</value>
+    public int MaxDisplayNameLength { get; set; } = 256;
+
     /// <summary>The longest id, kind, client_message_id or task_id, in characters.</summary>
     /// <value>128.</value>
     public int MaxIdLength { get; set; } = 128;

@@ -18,9 +18,10 @@ public sealed class GatewayApp : IAsyncDisposable
     private readonly ILoggerFactory _bootstrapLogging;
     private readonly IHostApplicationLifetime _lifetime;
 
-    internal GatewayApp(WebApplication app, GatewayDatabase database, ILoggerFactory bootstrapLogging)
+    internal GatewayApp(WebApplication app, GatewayDatabase database, ILoggerFactory bootstrapLogging, string? publicUrls)
     {
         App = app;
+        PublicUrls = publicUrls;
         _database = database;
         _bootstrapLogging = bootstrapLogging;
 
@@ -29,6 +30,9 @@ public sealed class GatewayApp : IAsyncDisposable
     }
 
     public WebApplication App { get; }
+
+    /// <summary>The public URLs bound (<c>--urls</c>, else the default); null when Kestrel:Endpoints configures them.</summary>
+    public string? PublicUrls { get; }
 
     public IServiceProvider Services => App.Services;
 

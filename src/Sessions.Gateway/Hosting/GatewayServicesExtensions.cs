@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Sessions.Abstractions;
@@ -20,7 +21,7 @@ public static class GatewayServicesExtensions
     public const string SiloSectionName = "Sessions:Silo";
 
     /// <summary>Registers storage, the silo with the chat grains, the HTTP API's JSON contracts, health checks and OpenAPI.</summary>
-    public static WebApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder, string connectionString)
+    public static WebApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder, string connectionString, string? publicUrls)
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
@@ -40,7 +41,11 @@ public static class GatewayServicesExtensions
             .UseClustering(options => ClusterSettings.Apply(configuration, options));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            PublicEndpoints.Listen(kestrel, configuration["urls"] ?? SessionsGateway.DefaultUrl);
+            if (publicUrls is not null)
+            {
+                PublicEndpoints.Listen(kestrel, publicUrls);
+            }
+
             kestrel.ApplicationServices.GetRequiredService<SiloEndpoint>().Listen(kestrel);
         });
 
@@ -69,6 +74,7 @@ public static class GatewayServicesExtensions
         && limits.MaxContentBytes > 0
         && limits.MaxMetadataBytes > 0
         && limits.MaxIdLength >= GeneratedIds.Length
+        && limits.MaxDisplayNameLength > 0
         && limits.DefaultPageSize > 0
         && limits.MaxPageSize >= limits.DefaultPageSize;
 }

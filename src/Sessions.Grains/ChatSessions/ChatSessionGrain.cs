@@ -279,7 +279,17 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
         }
     }
 
-    private ChatSession RequireSession() => _session ?? throw SessionErrors.NotFound(Id);
+    private ChatSession RequireSession()
+    {
+        if (_session is null)
+        {
+            // Nothing to keep for an id that names no session: free the activation rather than hold it until idle collection.
+            DeactivateOnIdle();
+            throw SessionErrors.NotFound(Id);
+        }
+
+        return _session;
+    }
 
     private GrainException AlreadyExists() => new(SessionErrors.SessionAlreadyExists, $"Session '{Id}' already exists.");
 

@@ -13,7 +13,7 @@ public sealed class SessionsGatewayTests
         await using var gateway = await SessionsGateway.BuildAsync([], builder =>
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Sessions"] = connectionString, ["SESSIONS_SILO_PORT"] = "0" }));
 
-        Assert.Equal(SessionsGateway.DefaultUrl, gateway.App.Configuration["urls"]);
+        Assert.Equal(SessionsGateway.DefaultUrl, gateway.PublicUrls);
         Assert.Equal("http://127.0.0.1:5080", SessionsGateway.DefaultUrl);
         Assert.Null(gateway.EmbeddedPostgres);
     }

@@ -25,6 +25,7 @@ public sealed class ConfiguredLimitsTests(SmallLimitsGatewayFixture gateway) : I
         Assert.Equal(Limits.MaxPageSize, limits.MaxPageSize);
         Assert.Equal(Limits.DefaultPageSize, limits.DefaultPageSize);
         Assert.Equal(Limits.MaxIdLength, limits.MaxIdLength);
+        Assert.Equal(Limits.MaxDisplayNameLength, limits.MaxDisplayNameLength);
         Assert.Equal(TimeSpan.FromMinutes(2), silo.CollectionAge);
     }
 

@@ -10,6 +10,9 @@ public sealed class SmallLimitsGatewayFixture : GatewayFixture
     public const int DefaultPageSize = 3;
     public const int MaxIdLength = 32;
 
+    /// <summary>Larger than the body limit: the body-size tests pad their bodies through the display name.</summary>
+    public const int MaxDisplayNameLength = 4096;
+
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Sessions:Limits:MaxRequestBodyBytes"] = $"{MaxRequestBodyBytes}",
@@ -18,6 +21,7 @@ public sealed class SmallLimitsGatewayFixture : GatewayFixture
         ["Sessions:Limits:MaxPageSize"] = $"{MaxPageSize}",
         ["Sessions:Limits:DefaultPageSize"] = $"{DefaultPageSize}",
         ["Sessions:Limits:MaxIdLength"] = $"{MaxIdLength}",
+        ["Sessions:Limits:MaxDisplayNameLength"] = $"{MaxDisplayNameLength}",
         ["Sessions:Silo:CollectionAge"] = "00:02:00",
     };
 }

@@ -45,6 +45,17 @@ public sealed class LifecycleTests(DatabaseFixture database) : IClassFixture<Dat
     }
 
     [Fact]
+    public async Task Asking_for_a_session_that_does_not_exist_leaves_no_activation_behind()
+    {
+        await using var silo = await ChatSilo.StartAsync(database.ConnectionString);
+
+        var missing = await Assert.ThrowsAsync<GrainException>(() => silo.Session($"nothing-{Guid.NewGuid():N}").GetAsync());
+
+        Assert.Equal(SessionErrors.SessionNotFound, missing.Code);
+        await Eventually.TrueAsync(() => silo.Statistics.ActivationCount == 0, "the activation for the unknown id goes away");
+    }
+
+    [Fact]
     public async Task Status_follows_the_state_machine_and_only_open_sessions_take_messages()
     {
         await using var silo = await ChatSilo.StartAsync(database.ConnectionString);

@@ -49,6 +49,11 @@ public static class ParticipantsApi
             .Id("id", create.Id, limits.Value)
             .Required("kind", create.Kind)
             .Metadata("metadata", create.Metadata, limits.Value);
+        if (create.DisplayName?.Length > limits.Value.MaxDisplayNameLength)
+        {
+            errors.Add("display_name", $"display_name must be at most {limits.Value.MaxDisplayNameLength} characters.");
+        }
+
         if (errors.Any)
         {
             return ApiProblems.Validation(errors);

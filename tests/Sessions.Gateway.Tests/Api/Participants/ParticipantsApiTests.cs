@@ -149,6 +149,19 @@ public sealed class ParticipantsApiTests(GatewayFixture gateway) : IClassFixture
         Assert.Equal(before, await gateway.Database.CountRowsAsync());
     }
 
+    [Fact]
+    public async Task A_display_name_over_the_default_256_characters_is_a_400_and_writes_nothing()
+    {
+        var before = await gateway.Database.CountRowsAsync();
+
+        var tooLong = await _client.PostJsonAsync("/api/participants", $$"""{"kind":"human","display_name":"{{new string('n', 257)}}"}""");
+        var longest = await _client.PostJsonAsync("/api/participants", $$"""{"kind":"human","display_name":"{{new string('n', 256)}}"}""");
+
+        await tooLong.ExpectValidationProblemAsync("display_name");
+        Assert.Equal(HttpStatusCode.Created, longest.StatusCode);
+        Assert.Equal(before.Participants + 1, (await gateway.Database.CountRowsAsync()).Participants);
+    }
+
     [Theory]
     [InlineData("""{"id":5,"kind":"human"}""", "id")]
     [InlineData("""{"kind":"robot"}""", "kind")]
