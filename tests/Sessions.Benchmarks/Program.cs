@@ -2,6 +2,7 @@
 // work done with raw SQL on the same PostgreSQL, alternating rounds so both see the same machine conditions.
 //
 //   dotnet run -c Release --project tests/Sessions.Benchmarks [-- --clients 32 --sessions 1000 --seconds 10 --rounds 3]
+//   dotnet run -c Release --project tests/Sessions.Benchmarks -- cluster [--clients 32 ...]   (silo hops: see ClusterBenchmark)
 //
 // With ConnectionStrings__Sessions set it uses that database (it must be empty of benchmark data); otherwise it
 // starts a private PostgreSQL in a temporary folder and removes it afterwards.
@@ -9,6 +10,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Sessions.Benchmarks;
 using Sessions.Storage.Embedded;
+
+if (args is ["cluster", .. var clusterArgs])
+{
+    await ClusterBenchmark.RunAsync(BenchmarkSettings.Parse(clusterArgs));
+    return;
+}
 
 var settings = BenchmarkSettings.Parse(args);
 Console.WriteLine($"Sessions benchmark: {settings.Clients} clients, {settings.Sessions} sessions, {settings.Duration.TotalSeconds:0} s x {settings.Rounds} rounds, {Environment.ProcessorCount} cores");

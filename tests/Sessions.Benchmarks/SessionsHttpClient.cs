@@ -36,6 +36,18 @@ internal sealed class SessionsHttpClient(Uri address, int connections) : IDispos
         _ = await response.Content.ReadAsByteArrayAsync();
     }
 
+    /// <summary>GET of one session (answered by its grain from memory): the cluster mode's probe of the forwarding hop.</summary>
+    public async Task GetSessionAsync(string sessionId)
+    {
+        using var response = await _http.GetAsync($"/api/sessions/{sessionId}", HttpCompletionOption.ResponseContentRead);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"GET session answered {(int)response.StatusCode}.");
+        }
+
+        _ = await response.Content.ReadAsByteArrayAsync();
+    }
+
     private async Task<string> PostAsync(string path, string json, HttpStatusCode expected)
     {
         using var content = new StringContent(json, Encoding.UTF8, "application/json");

@@ -19,6 +19,12 @@ public static class SessionErrors
     public const string Validation = "validation";
     public const string ContentTooLarge = "content-too-large";
 
+    /// <summary>
+    /// Two activations of the session (on two silos, briefly, while membership changes) kept extending the log, and
+    /// this append lost every race. It was not stored: always safe to send again.
+    /// </summary>
+    public const string SessionContended = "session-contended";
+
     /// <summary>The detail key that carries the session's current <c>last_seq</c> on a <see cref="SeqConflict"/>.</summary>
     public const string CurrentSeqDetail = "current_seq";
 

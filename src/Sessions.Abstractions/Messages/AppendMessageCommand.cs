@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using Sessions.Actors;
 
 namespace Sessions.Abstractions;
 
@@ -13,4 +15,9 @@ public sealed record AppendMessageCommand(
     JsonElement Content,
     JsonElement? Metadata,
     string? ClientMessageId,
-    long? ExpectedSeq);
+    long? ExpectedSeq) : IRetrySafe
+{
+    /// <summary>With a client_message_id, sending the append twice stores it once: safe to resend after an interruption.</summary>
+    [JsonIgnore]
+    public bool IsRetrySafe => ClientMessageId is not null;
+}

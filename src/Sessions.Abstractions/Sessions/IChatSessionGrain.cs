@@ -12,18 +12,21 @@ public interface IChatSessionGrain : IGrainWithStringKey
     Task<ChatSession> CreateAsync(CreateSessionCommand command);
 
     /// <summary>The session as it is now; fails with <see cref="SessionErrors.SessionNotFound"/>.</summary>
+    [Idempotent]
     Task<ChatSession> GetAsync();
 
     /// <summary>Appends a message (or returns the original for a replayed client_message_id).</summary>
     Task<AppendResult> AppendAsync(AppendMessageCommand command);
 
     /// <summary>Reads a page of the log, from the tail cache when it covers the page.</summary>
+    [Idempotent]
     Task<MessagePage> ListMessagesAsync(MessageQuery query);
 
     /// <summary>
     /// The same page as <see cref="ListMessagesAsync"/>, in its wire form: the JSON an HTTP response carries, written
     /// from messages the tail cache holds serialized, so the gateway can pass it on without parsing it.
     /// </summary>
+    [Idempotent]
     Task<Serialized<MessagePage>> ListMessagesJsonAsync(MessageQuery query);
 
     /// <summary>Moves the session to <paramref name="status"/>; an illegal move fails with <see cref="SessionErrors.InvalidTransition"/>.</summary>

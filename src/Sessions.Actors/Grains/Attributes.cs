@@ -14,3 +14,19 @@ public sealed class AlwaysInterleaveAttribute : Attribute;
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class ReadOnlyAttribute : Attribute;
+
+/// <summary>
+/// Sending this call twice has the same effect as sending it once, so when a call's connection breaks after it was sent
+/// (<see cref="RuntimeErrors.CallInterrupted"/>), the caller's runtime sends it again instead of failing.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class IdempotentAttribute : Attribute;
+
+/// <summary>
+/// An argument that can make its call safe to send again (an append carrying a client_message_id, say): the same
+/// resending as <see cref="IdempotentAttribute"/>, decided per call.
+/// </summary>
+public interface IRetrySafe
+{
+    bool IsRetrySafe { get; }
+}

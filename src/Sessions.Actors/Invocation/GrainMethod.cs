@@ -25,6 +25,7 @@ internal sealed class GrainMethod
         Name = method.Name;
         AlwaysInterleave = method.IsDefined(typeof(AlwaysInterleaveAttribute));
         ReadOnly = method.IsDefined(typeof(ReadOnlyAttribute));
+        Idempotent = method.IsDefined(typeof(IdempotentAttribute));
         _parameterTypes = method.GetParameters().Select(p => TypeInfo(options, p.ParameterType, method)).ToArray();
 
         var returnType = method.ReturnType;
@@ -56,6 +57,11 @@ internal sealed class GrainMethod
     public bool AlwaysInterleave { get; }
 
     public bool ReadOnly { get; }
+
+    public bool Idempotent { get; }
+
+    /// <summary>True when this call may be sent again after an interruption: the method says so, or an argument does.</summary>
+    public bool IsRetrySafe(object?[] args) => Idempotent || args.Any(a => a is IRetrySafe { IsRetrySafe: true });
 
     /// <summary>True for methods returning <see cref="Serialized{T}"/>: their bytes pass through unparsed.</summary>
     public bool ReturnsSerialized { get; }

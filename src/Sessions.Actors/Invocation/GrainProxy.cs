@@ -48,21 +48,34 @@ public class GrainProxy : DispatchProxy
     private async Task<GrainResponse> SendAsync(GrainMethod method, object?[] args)
     {
         var call = new GrainCall(_interface.TypeName, Key, method.Name, method.SerializeArguments(args));
-        GrainResponse response;
-        try
+        using var deadline = new CancellationTokenSource(_timeout);
+        for (var attempt = 1; ; attempt++)
         {
-            response = await _router.SendAsync(call, CancellationToken.None).WaitAsync(_timeout).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            throw new TimeoutException($"{_interface.TypeName}.{method.Name} on '{Key}' did not answer within {_timeout}.");
-        }
+            GrainResponse response;
+            try
+            {
+                response = await _router.SendAsync(call, deadline.Token).WaitAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                throw new TimeoutException($"{_interface.TypeName}.{method.Name} on '{Key}' did not answer within {_timeout}.");
+            }
 
-        if (response.Error is { } error)
-        {
-            throw error.ToException();
-        }
+            // A connection that broke after sending leaves the outcome unknown: resend only what is safe to run twice.
+            if (response.Error is { Code: RuntimeErrors.CallInterrupted } && attempt < MaxAttempts && method.IsRetrySafe(args))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt), CancellationToken.None).ConfigureAwait(false);
+                continue;
+            }
 
-        return response;
+            if (response.Error is { } error)
+            {
+                throw error.ToException();
+            }
+
+            return response;
+        }
     }
+
+    private const int MaxAttempts = 4;
 }

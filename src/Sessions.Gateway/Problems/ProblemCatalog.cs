@@ -18,6 +18,7 @@ internal static class ProblemCatalog
         [SessionErrors.SessionNotWritable] = (StatusCodes.Status409Conflict, "Session does not take messages"),
         [SessionErrors.Validation] = (StatusCodes.Status400BadRequest, "Invalid request"),
         [SessionErrors.ContentTooLarge] = (StatusCodes.Status413PayloadTooLarge, "Content too large"),
+        [SessionErrors.SessionContended] = (StatusCodes.Status503ServiceUnavailable, "Session busy; the message was not stored, send it again"),
         [ProblemCodes.InvalidJson] = (StatusCodes.Status400BadRequest, "Malformed JSON"),
         [ProblemCodes.PayloadTooLarge] = (StatusCodes.Status413PayloadTooLarge, "Request body too large"),
         [ProblemCodes.UnsupportedMediaType] = (StatusCodes.Status415UnsupportedMediaType, "Unsupported media type"),

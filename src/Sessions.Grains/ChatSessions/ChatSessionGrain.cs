@@ -124,10 +124,11 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
                 default:
                     if (attempt >= _options.MaxAppendAttempts)
                     {
-                        throw new GrainException(RuntimeErrors.SiloUnavailable, $"Session '{Id}' is being written by another activation; try again.");
+                        throw new GrainException(SessionErrors.SessionContended, $"Session '{Id}' is being written by another activation; the message was not stored, send it again.");
                     }
 
                     LogLostRace(_logger, Id, session.LastSeq);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100, 5 << Math.Min(attempt - 1, 5)))).ConfigureAwait(false);
                     await ReloadAsync(CancellationToken.None).ConfigureAwait(false);
                     break;
             }
@@ -301,6 +302,6 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} moved from {From} to {To}")]
     private static partial void LogStatusChanged(ILogger logger, string sessionId, SessionStatus from, SessionStatus to);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: another activation extended the log past seq {Seq}; reloading")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: another activation extended the log past seq {Seq}; reloading")]
     private static partial void LogLostRace(ILogger logger, string sessionId, long seq);
 }

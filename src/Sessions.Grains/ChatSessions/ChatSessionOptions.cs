@@ -17,6 +17,7 @@ public sealed class ChatSessionOptions
     /// How often an append retries after finding that another activation extended the log first
     /// (possible only while two silos briefly both host the session).
     /// </summary>
-    /// <value>3.</value>
-    public int MaxAppendAttempts { get; set; } = 3;
+    /// <value>10, with a growing pause between attempts (5 ms doubling, at most 100 ms), so a race lasting a
+    /// membership change (about a second) is ridden out.</value>
+    public int MaxAppendAttempts { get; set; } = 10;
 }

@@ -40,8 +40,10 @@ internal sealed class AppendBatcher
 
     public AppendBatcher(AppendStatements statements, AppendBatchOptions options)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSize, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchesInFlight, 1, nameof(options));
         _statements = statements;
-        _options = options.Validated();
+        _options = options;
     }
 
     /// <summary>Batches sent so far, of any size (replays one by one not counted).</summary>
@@ -119,6 +121,12 @@ internal sealed class AppendBatcher
     {
         // The worker serves many callers: it must not carry this caller's ExecutionContext (log scopes, Activity)
         // into their statements. It runs on this thread until its first await, as a lone append did before.
+        if (ExecutionContext.IsFlowSuppressed())
+        {
+            _ = RunWorkerAsync();
+            return;
+        }
+
         using (ExecutionContext.SuppressFlow())
         {
             _ = RunWorkerAsync();

@@ -70,7 +70,7 @@ public static class MessagesApi
             return SessionsApi.SessionNotFound(id);
         }
 
-        var result = await AppendIdempotentlyAsync(grains.GetGrain<IChatSessionGrain>(id), new AppendMessageCommand(
+        var result = await grains.GetGrain<IChatSessionGrain>(id).AppendAsync(new AppendMessageCommand(
             append.SenderId!,
             append.Kind!,
             append.Content!.Value,
@@ -81,25 +81,6 @@ public static class MessagesApi
         return result.Created
             ? TypedResults.Created($"/api/sessions/{id}/messages?after_seq={result.Message.Seq - 1}&limit=1", result.Message)
             : TypedResults.Ok(result.Message);
-    }
-
-    /// <summary>
-    /// An append that carries a client_message_id is idempotent, so one whose silo connection broke mid-call (outcome
-    /// unknown) is sent again: it either lands now or returns the message the first attempt stored.
-    /// </summary>
-    private static async Task<AppendResult> AppendIdempotentlyAsync(IChatSessionGrain session, AppendMessageCommand command)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await session.AppendAsync(command).ConfigureAwait(false);
-            }
-            catch (GrainException e) when (e.Code == RuntimeErrors.CallInterrupted && command.ClientMessageId is not null && attempt < 3)
-            {
-                // Retried below.
-            }
-        }
     }
 
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ListAsync(
