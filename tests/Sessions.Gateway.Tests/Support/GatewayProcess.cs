@@ -85,7 +85,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     {
         var address = await _address.Task.WaitAsync(StartTimeout);
         var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
-        await Eventually.IsTrueAsync(async () =>
+        await Sessions.Testing.Eventually.TrueAsync(async () =>
         {
             try
             {
@@ -95,7 +95,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
             {
                 return false;
             }
-        }, StartTimeout, $"/readyz of the gateway at {address}");
+        }, $"/readyz of the gateway at {address} answers 200", StartTimeout);
         return client;
     }
 
@@ -150,27 +150,10 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The built gateway next to this test assembly's build: src/Sessions.Gateway/bin/&lt;Configuration&gt;/net10.0.</summary>
-    public static string GatewayDll()
-    {
-        var configuration = typeof(GatewayProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var path = Path.Combine(RepositoryRoot(), "src", "Sessions.Gateway", "bin", configuration, "net10.0", "Sessions.Gateway.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"Build the gateway first: {path} is missing.", path);
-    }
+    // Where the built gateway and the repository are: shared with the cluster launcher.
+    public static string GatewayDll() => Sessions.Testing.Cluster.SiloProcess.GatewayDll();
 
-    /// <summary>The folder holding Sessions.Orleans.sln, found by walking up from the test binaries.</summary>
-    public static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Sessions.Orleans.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Sessions.Orleans.sln above {AppContext.BaseDirectory}.");
-    }
+    public static string RepositoryRoot() => Sessions.Testing.Cluster.SiloProcess.RepositoryRoot();
 
     // The test host itself runs under the dotnet muxer; use the same one.
     private static string DotnetHost() =>
