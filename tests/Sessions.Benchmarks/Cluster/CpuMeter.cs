@@ -10,6 +10,9 @@ namespace Sessions.Benchmarks;
 /// </summary>
 internal sealed class CpuMeter
 {
+    public const string PostgresGroup = "postgres";
+    public const string SelfGroup = "benchmark";
+
     // USER_HZ: the unit of utime/stime in /proc/<pid>/stat, 100 on every mainstream Linux architecture.
     private const double TicksPerSecond = 100;
 
@@ -21,9 +24,6 @@ internal sealed class CpuMeter
         _processes = processes;
         _postmaster = postmaster;
     }
-
-    public const string PostgresGroup = "postgres";
-    public const string SelfGroup = "benchmark";
 
     /// <summary>Whether PostgreSQL's processes are on this machine and counted.</summary>
     public bool SeesPostgres => _postmaster is not null;

@@ -20,12 +20,14 @@ namespace Sessions.Benchmarks;
 /// </summary>
 internal static class GrainCallLatency
 {
+    /// <summary>The operation of <see cref="LoadRunner"/> at <paramref name="concurrency"/> loops (each loop strides by it over the sessions).</summary>
     private delegate Func<int, long, Task> CallAt(int concurrency);
 
     public static async Task RunAsync(BenchmarkSettings settings, BenchCluster three, SessionsClusterClient client, CpuMeter meter)
     {
         var duration = TimeSpan.FromSeconds(Math.Max(2, settings.Duration.TotalSeconds / 2));
         var sessions = three.Sessions;
+        // TestCluster gives its silos a data source for membership only; the chat grains need the stores too.
         await using var local = await TestCluster.StartAsync(1, silo =>
         {
             silo.Services.AddSessionsStorage(three.Cluster.ConnectionString);
