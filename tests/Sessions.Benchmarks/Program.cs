@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Sessions.Benchmarks;
 using Sessions.Storage.Embedded;
+using Sessions.Testing.Cluster;
 
 if (args is ["cluster", .. var clusterArgs])
 {
@@ -31,9 +32,12 @@ if (string.IsNullOrEmpty(connectionString))
 
 try
 {
-    await using var gateway = await GatewayProcess.StartAsync(connectionString);
+    // The real gateway as its own process (as in production), on free loopback ports: the launcher the tests use.
+    await using var gateway = new SiloProcess("bench-silo", connectionString, "bench", new Dictionary<string, string?> { ["DOTNET_gcServer"] = "1" });
+    gateway.Start();
+    await gateway.WaitReadyAsync(TimeSpan.FromSeconds(60));
     await using var database = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 32, MaxPoolSize = settings.Clients + 8 }.ConnectionString);
-    using var http = new SessionsHttpClient(gateway.Address, settings.Clients + 8);
+    using var http = new SessionsHttpClient(gateway.BaseAddress, settings.Clients + 8);
     var baseline = new RawSqlBaseline(database);
     const string Content = """{"text":"Hello there, this is a benchmark message of ordinary size."}""";
 
