@@ -45,6 +45,12 @@ internal sealed partial class Catalog : IGrainCallRouter
     /// </summary>
     internal Func<GrainCall, Task<GrainResponse>?>? Reroute { get; set; }
 
+    /// <summary>
+    /// Set by a cluster router: rereads the membership and tells whether this silo owns the grain. Without one
+    /// (a single silo) every grain is placed here.
+    /// </summary>
+    internal Func<GrainId, Task<bool>>? PlacementCheck { get; set; }
+
     /// <summary>How many activations are alive now.</summary>
     public int ActivationCount => _activations.Count;
 
@@ -103,6 +109,15 @@ internal sealed partial class Catalog : IGrainCallRouter
     /// <summary>Hands a call that was queued on a closing activation to the grain's owner: a fresh activation here, or another silo.</summary>
     internal void Redispatch(CallWorkItem item)
     {
+        if (!TryReroute(item))
+        {
+            Dispatch(item);
+        }
+    }
+
+    /// <summary>Sends the call to another silo when this one no longer owns its grain; false when it stays here.</summary>
+    internal bool TryReroute(CallWorkItem item)
+    {
         if (Reroute?.Invoke(item.Call) is { } elsewhere)
         {
             elsewhere.ContinueWith(
@@ -113,10 +128,10 @@ internal sealed partial class Catalog : IGrainCallRouter
                 CancellationToken.None,
                 TaskContinuationOptions.ExecuteSynchronously,
                 TaskScheduler.Default);
-            return;
+            return true;
         }
 
-        Dispatch(item);
+        return false;
     }
 
     /// <summary>Deactivates every activation whose grain matches <paramref name="moved"/>; returns how many.</summary>

@@ -66,6 +66,8 @@ internal sealed partial class GrainActivation : IGrainContext
 
     public void Deactivate(DeactivationReason reason) => TryPost(new DeactivateWorkItem(reason));
 
+    public Task<bool> IsPlacedHereAsync() => _catalog.PlacementCheck?.Invoke(GrainId) ?? Task.FromResult(true);
+
     private async Task RunAsync()
     {
         if (!await ActivateAsync().ConfigureAwait(false))
@@ -176,6 +178,18 @@ internal sealed partial class GrainActivation : IGrainContext
         // Book-keep before answering, so a caller that sees the answer also sees the activation as idle.
         Volatile.Write(ref _lastActivityTicks, Environment.TickCount64);
         Interlocked.Decrement(ref _pending);
+        if (response.Error?.Code == RuntimeErrors.GrainMoved)
+        {
+            // The grain belongs to another silo now: this activation goes, and the call goes to the owner. If the view
+            // says the owner is this silo after all, the caller gets the error rather than a loop.
+            LogMoved(_logger, GrainId, item.Call.Method);
+            Deactivate(new DeactivationReason(DeactivationReasonCode.PlacementChanged, response.Error.Message));
+            if (_catalog.TryReroute(item))
+            {
+                return;
+            }
+        }
+
         item.Completion.TrySetResult(response);
     }
 
@@ -209,6 +223,9 @@ internal sealed partial class GrainActivation : IGrainContext
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Activation of {GrainId} failed; its queued calls fail with the same error")]
     private static partial void LogActivationFailed(ILogger logger, Exception exception, GrainId grainId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{GrainId} found it is owned by another silo during {Method}; the call goes there")]
+    private static partial void LogMoved(ILogger logger, GrainId grainId, string method);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call {GrainId}.{Method} threw an unexpected exception")]
     private static partial void LogCallFailed(ILogger logger, Exception exception, GrainId grainId, string method);

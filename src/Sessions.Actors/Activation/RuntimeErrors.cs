@@ -21,6 +21,12 @@ public static class RuntimeErrors
     /// <summary>The called method does not exist on the grain interface (a version mismatch between caller and silo).</summary>
     public const string UnknownMethod = "unknown-method";
 
+    /// <summary>
+    /// The grain found it is no longer owned by the silo that ran the call (see <see cref="GrainMovedException"/>). The
+    /// runtime sends such a call on to the owner, so callers see this code only when that was impossible.
+    /// </summary>
+    public const string GrainMoved = "grain-moved";
+
     /// <summary>True for errors a caller may retry safely because the call never ran.</summary>
     public static bool IsTransient(GrainException exception) => exception.Code == SiloUnavailable;
 

@@ -21,6 +21,9 @@ namespace Sessions.Actors;
 public sealed partial class ClusterCallRouter : IGrainCallRouter
 {
     private const int MaxAttempts = 8;
+
+    /// <summary>Ownership checks reread the membership table at most this often, however many grains ask.</summary>
+    private static readonly TimeSpan MembershipRereadSpacing = TimeSpan.FromMilliseconds(250);
     private readonly Catalog? _catalog;
     private readonly SiloTransport _transport;
     private readonly IClusterMembership _membership;
@@ -28,6 +31,9 @@ public sealed partial class ClusterCallRouter : IGrainCallRouter
     private readonly ClusterOptions _options;
     private readonly ILogger<ClusterCallRouter> _logger;
     private readonly ConcurrentDictionary<SiloAddress, long> _quarantine = new();
+    private readonly Lock _rereadLock = new();
+    private Task _reread = Task.CompletedTask;
+    private long _rereadDoneAt = long.MinValue / 2;
 
     internal ClusterCallRouter(
         Catalog? catalog,
@@ -46,6 +52,7 @@ public sealed partial class ClusterCallRouter : IGrainCallRouter
         if (catalog is not null)
         {
             catalog.Reroute = RerouteIfNotOwner;
+            catalog.PlacementCheck = IsPlacedHereAsync;
             membership.ViewChanged += HandOverActivations;
         }
     }
@@ -149,6 +156,46 @@ public sealed partial class ClusterCallRouter : IGrainCallRouter
         return owner is null || owner == _membership.Self ? null : RouteAsync(call, hops: 0, CancellationToken.None);
     }
 
+    /// <summary>
+    /// Whether this silo owns the grain once the membership has been reread (the reread may itself hand the grain
+    /// over). A grain asks after losing a write race, which means another silo runs it too: one of the two views is
+    /// stale, and rereading is how this silo finds out if it is this one. If the table cannot be read the answer is
+    /// the current view.
+    /// </summary>
+    private async Task<bool> IsPlacedHereAsync(GrainId grain)
+    {
+        await RereadMembershipAsync().ConfigureAwait(false);
+        return PickOwner(grain) is not { } owner || owner == _membership.Self;
+    }
+
+    /// <summary>Joins the reread in flight, or starts one unless the last ended moments ago.</summary>
+    private Task RereadMembershipAsync()
+    {
+        lock (_rereadLock)
+        {
+            if (!_reread.IsCompleted || Environment.TickCount64 - Volatile.Read(ref _rereadDoneAt) < MembershipRereadSpacing.TotalMilliseconds)
+            {
+                return _reread;
+            }
+
+            return _reread = Task.Run(async () =>
+            {
+                try
+                {
+                    await _membership.RefreshAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    LogRereadFailed(_logger, e);
+                }
+                finally
+                {
+                    Volatile.Write(ref _rereadDoneAt, Environment.TickCount64);
+                }
+            });
+        }
+    }
+
     /// <summary>When the view changes, activations of grains now owned elsewhere finish their turn and deactivate.</summary>
     private void HandOverActivations(ClusterView view)
     {
@@ -162,6 +209,9 @@ public sealed partial class ClusterCallRouter : IGrainCallRouter
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Silo {Silo} left out of placement for a while: {Reason}")]
     private static partial void LogQuarantined(ILogger logger, SiloAddress silo, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rereading the membership to check a grain's owner failed; keeping the current view")]
+    private static partial void LogRereadFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Handing over {Count} activations after membership view {Version}")]
     private static partial void LogHandOver(ILogger logger, int count, long version);

@@ -12,6 +12,9 @@ public interface IClusterMembership
     /// <summary>True while this silo takes calls: from joining until it is gone (a leaving silo still forwards).</summary>
     bool IsServing { get; }
 
+    /// <summary>Rereads the membership table now, outside the regular rounds; raises <see cref="ViewChanged"/> when it moved on.</summary>
+    Task RefreshAsync(CancellationToken cancellationToken);
+
     /// <summary>Raised after <see cref="View"/> changed to a newer table version.</summary>
     event Action<ClusterView>? ViewChanged;
 }

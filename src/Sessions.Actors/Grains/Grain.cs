@@ -24,6 +24,15 @@ public abstract class Grain
     /// <summary>Asks the runtime to deactivate this activation once the current turn has finished.</summary>
     protected void DeactivateOnIdle() => Context.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, "DeactivateOnIdle was called."));
 
+    /// <summary>
+    /// Whether this silo still owns the grain, after rereading the cluster membership. Call it on a sign that another
+    /// activation of the grain is running elsewhere (a write that lost a race in storage): views of the membership
+    /// can disagree for a moment, and rereading is how the silo with the stale one finds out. Rereads are shared by
+    /// the whole silo and spaced out, so calling it often is cheap. Always true on a single silo. When false, throw
+    /// <see cref="GrainMovedException"/> and the runtime sends the call to the owner.
+    /// </summary>
+    protected Task<bool> IsPlacedHereAsync() => Context.IsPlacedHereAsync();
+
     private IGrainContext Context => _context ?? throw new InvalidOperationException("The grain has not been activated by the runtime.");
 
     internal void Attach(IGrainContext context) => _context = context;
@@ -37,4 +46,6 @@ internal interface IGrainContext
     IGrainFactory GrainFactory { get; }
 
     void Deactivate(DeactivationReason reason);
+
+    Task<bool> IsPlacedHereAsync();
 }

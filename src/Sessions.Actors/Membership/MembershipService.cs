@@ -198,7 +198,7 @@ public sealed partial class MembershipService : IClusterMembership, IHostedLifec
     }
 
     /// <summary>Rereads the table; notices when peers declared this silo Dead.</summary>
-    private async Task RefreshAsync(CancellationToken cancellationToken)
+    public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         var snapshot = await _table.ReadAllAsync(cancellationToken).ConfigureAwait(false);
         await ApplyAsync(snapshot).ConfigureAwait(false);

@@ -13,6 +13,7 @@ public static class ProblemCodes
     public const string MethodNotAllowed = "method-not-allowed";
     public const string SiloUnavailable = Sessions.Actors.RuntimeErrors.SiloUnavailable;
     public const string CallInterrupted = Sessions.Actors.RuntimeErrors.CallInterrupted;
+    public const string GrainMoved = Sessions.Actors.RuntimeErrors.GrainMoved;
     public const string Timeout = "timeout";
     public const string NotReady = "not-ready";
     public const string Internal = "internal";

@@ -122,6 +122,13 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
                     await ReloadAsync(CancellationToken.None).ConfigureAwait(false);
                     break;
                 default:
+                    // Another activation of this session wrote first: some silo's view of the cluster is stale. If it
+                    // is this one's, the session lives elsewhere now and the call goes there; nothing was stored.
+                    if (!await IsPlacedHereAsync().ConfigureAwait(false))
+                    {
+                        throw new GrainMovedException($"Session '{Id}' is owned by another silo.");
+                    }
+
                     if (attempt >= _options.MaxAppendAttempts)
                     {
                         throw new GrainException(SessionErrors.SessionContended, $"Session '{Id}' is being written by another activation; the message was not stored, send it again.");

@@ -74,4 +74,20 @@ public sealed class DeactivationTests
         Assert.True(RuntimeErrors.IsTransient(error));
         await silo.DisposeAsync();
     }
+
+    [Fact]
+    public async Task A_grain_that_finds_itself_moved_on_a_single_silo_fails_the_call_with_grain_moved_and_deactivates()
+    {
+        await using var silo = await TestSilo.StartAsync();
+        var counter = silo.Grains.GetGrain<ICounterGrain>("moved");
+        Assert.Equal(1, await counter.IncrementIfPlacedHereAsync(1));
+
+        silo.Probe.Moved.Add("moved");
+        var moved = await Assert.ThrowsAsync<GrainException>(() => counter.IncrementIfPlacedHereAsync(1));
+
+        Assert.Equal(RuntimeErrors.GrainMoved, moved.Code);
+        await Eventually.TrueAsync(() => silo.Probe.Count("deactivate:moved:PlacementChanged") == 1, "the activation that found itself moved deactivates");
+        Assert.Equal(0, (await counter.GetAsync()).Value);
+        Assert.Equal(2, silo.Probe.Count("activate:moved"));
+    }
 }

@@ -66,6 +66,32 @@ public sealed class ClusterTests
     }
 
     [Fact]
+    public async Task A_grain_on_a_silo_with_a_stale_view_rereads_the_membership_and_hands_its_call_to_the_owner()
+    {
+        await using var cluster = await StartAsync(2);
+        var stale = await cluster.AddSiloAsync(o => o.ProbeInterval = TimeSpan.FromMinutes(10));
+        await cluster.WaitForActiveSilosAsync(3);
+        var before = stale.Membership.View.ActiveSilos;
+
+        var newcomer = await cluster.AddSiloAsync();
+        await Eventually.TrueAsync(() => newcomer.Membership.View.ActiveSilos.Length == 4, "the newcomer is active");
+        Assert.Equal(3, stale.Membership.View.ActiveSilos.Length);
+        var after = newcomer.Membership.View.ActiveSilos;
+        var key = Enumerable.Range(0, 1000).Select(i => $"g{i}").First(k =>
+            RendezvousPlacement.Owner(new GrainId(typeof(ICounterGrain).FullName!, k), before) == stale.Address
+            && RendezvousPlacement.Owner(new GrainId(typeof(ICounterGrain).FullName!, k), after) == newcomer.Address);
+
+        // The stale silo still thinks it owns the grain, so the call runs there first; the grain's check rereads the
+        // table, finds the newcomer, and the call moves on to it.
+        Assert.Equal(1, await stale.Grains.GetGrain<ICounterGrain>(key).IncrementIfPlacedHereAsync(1));
+
+        Assert.Equal(4, stale.Membership.View.ActiveSilos.Length);
+        await Eventually.TrueAsync(() => stale.Statistics.ActivationCount == 0, "the stale silo's activation is gone");
+        Assert.Equal(1, newcomer.Statistics.ActivationCount);
+        Assert.Equal(1, (await cluster.Silos[0].Grains.GetGrain<ICounterGrain>(key).GetAsync()).Value);
+    }
+
+    [Fact]
     public async Task A_silo_leaving_gracefully_under_load_fails_no_call()
     {
         await using var cluster = await StartAsync(3);

@@ -14,6 +14,9 @@ internal sealed class GrainProbe
 
     public ConcurrentDictionary<string, bool> FailActivation { get; } = new();
 
+    /// <summary>Keys whose grains claim to belong to another silo whatever the membership says.</summary>
+    public ConcurrentBag<string> Moved { get; } = [];
+
     public int MaxConcurrentTurns => Volatile.Read(ref _maxRunning);
 
     public TaskCompletionSource Gate(string name) => Gates.GetOrAdd(name, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));

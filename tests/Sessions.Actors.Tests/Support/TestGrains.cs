@@ -20,6 +20,9 @@ public interface ICounterGrain : IGrainWithStringKey
     Task SlowTurnAsync();
 
     Task DeactivateAsync();
+
+    /// <summary>Increments only when the silo still owns the grain after rereading the membership; else hands the call on.</summary>
+    Task<int> IncrementIfPlacedHereAsync(int by);
 }
 
 public interface IGatedGrain : IGrainWithStringKey
@@ -105,6 +108,16 @@ internal sealed class CounterGrain(GrainProbe probe) : Grain, ICounterGrain
     {
         DeactivateOnIdle();
         return Task.CompletedTask;
+    }
+
+    public async Task<int> IncrementIfPlacedHereAsync(int by)
+    {
+        if (probe.Moved.Contains(GetPrimaryKeyString()) || !await IsPlacedHereAsync())
+        {
+            throw new GrainMovedException($"{GetPrimaryKeyString()} is owned by another silo.");
+        }
+
+        return _value += by;
     }
 }
 

@@ -39,8 +39,8 @@ public sealed class TestCluster : IAsyncDisposable
         return cluster;
     }
 
-    /// <summary>Starts one more silo and waits until it is Active.</summary>
-    public async Task<TestSilo> AddSiloAsync()
+    /// <summary>Starts one more silo and waits until it is Active; <paramref name="configure"/> adjusts its cluster options last.</summary>
+    public async Task<TestSilo> AddSiloAsync(Action<ClusterOptions>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -54,6 +54,7 @@ public sealed class TestCluster : IAsyncDisposable
             options.ProbeInterval = TimeSpan.FromMilliseconds(200);
             options.ProbeTimeout = TimeSpan.FromMilliseconds(500);
             options.LeaveDrainDelay = TimeSpan.FromMilliseconds(500);
+            configure?.Invoke(options);
         });
         _grains(silo);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ApplicationServices.GetRequiredService<SiloEndpoint>().Listen(kestrel));
