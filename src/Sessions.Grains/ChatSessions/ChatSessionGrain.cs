@@ -87,6 +87,9 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
             throw new GrainException(SessionErrors.SenderNotParticipant, $"'{command.SenderId}' is not a participant of session '{Id}'.");
         }
 
+        // After a lost race the retry appends at the log's end, where the database picks the seq: retrying the
+        // compare-and-swap could lose again and again to the other activation, whose last_seq is always fresh.
+        var lostRace = false;
         for (var attempt = 1; ; attempt++)
         {
             if (await FindReplayAsync(command.ClientMessageId).ConfigureAwait(false) is { } original)
@@ -111,11 +114,17 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
             }
 
             var message = new NewMessage(Guid.CreateVersion7(), Id, command.SenderId, command.Kind, command.Content, command.Metadata, command.ClientMessageId);
-            var outcome = await _messages.TryAppendAsync(message, session.LastSeq, CancellationToken.None).ConfigureAwait(false);
+            var outcome = lostRace
+                ? await _messages.AppendAtEndAsync(message, command.ExpectedSeq, CancellationToken.None).ConfigureAwait(false)
+                : await _messages.TryAppendAsync(message, session.LastSeq, CancellationToken.None).ConfigureAwait(false);
             switch (outcome)
             {
-                case AppendOutcome.Appended appended:
+                case AppendOutcome.Appended appended when appended.Message.Seq == session.LastSeq + 1:
                     Remember(appended.Message);
+                    return new AppendResult(appended.Message, Created: true);
+                case AppendOutcome.Appended appended:
+                    // The other activation wrote in between: the cache misses those messages, so take the log's end.
+                    await ReloadAsync(CancellationToken.None).ConfigureAwait(false);
                     return new AppendResult(appended.Message, Created: true);
                 case AppendOutcome.DuplicateClientMessageId:
                     // Another activation stored this client_message_id a moment ago: the reload finds it.
@@ -135,8 +144,8 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
                     }
 
                     LogLostRace(_logger, Id, session.LastSeq);
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100, 5 << Math.Min(attempt - 1, 5)))).ConfigureAwait(false);
                     await ReloadAsync(CancellationToken.None).ConfigureAwait(false);
+                    lostRace = true;
                     break;
             }
         }

@@ -14,10 +14,10 @@ public sealed class ChatSessionOptions
     public string DefaultKind { get; set; } = "chat";
 
     /// <summary>
-    /// How often an append retries after finding that another activation extended the log first
-    /// (possible only while two silos briefly both host the session).
+    /// How many times an append is tried when it keeps finding the session changed under it (possible only while two
+    /// silos briefly both host the session). After the first lost race the append asks the database for the next seq
+    /// instead of naming one, so a second attempt normally succeeds; the bound only guards against the unforeseen.
     /// </summary>
-    /// <value>10, with a growing pause between attempts (5 ms doubling, at most 100 ms), so a race lasting a
-    /// membership change (about a second) is ridden out.</value>
+    /// <value>10.</value>
     public int MaxAppendAttempts { get; set; } = 10;
 }

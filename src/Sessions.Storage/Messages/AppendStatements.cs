@@ -6,9 +6,10 @@ using Sessions.Storage.Internal;
 namespace Sessions.Storage.Messages;
 
 /// <summary>
-/// The two statements that extend message logs, each one round trip and one implicit transaction: one append, or a
-/// batch of appends to (usually) different sessions. Both are a compare-and-swap on <c>chat_sessions.last_seq</c>
-/// feeding the insert, so PostgreSQL, not placement, decides which of two racing writers gets a seq.
+/// The statements that extend message logs, each one round trip and one implicit transaction: one append, or a
+/// batch of appends to (usually) different sessions, both a compare-and-swap on <c>chat_sessions.last_seq</c>
+/// feeding the insert, so PostgreSQL, not placement, decides which of two racing writers gets a seq; and one append
+/// at the end of the log, whose seq the session row's lock assigns, for a writer that lost such a race.
 /// </summary>
 internal sealed class AppendStatements(NpgsqlDataSource dataSource)
 {
@@ -25,7 +26,21 @@ internal sealed class AppendStatements(NpgsqlDataSource dataSource)
             returning last_seq, last_message_at)
         insert into chat_messages (id, session_id, seq, sender_id, kind, content, metadata, client_message_id, created_at)
         select $1, $2, head.last_seq, $4, $5, $6, $7, $8, head.last_message_at from head
-        returning created_at, content, metadata
+        returning seq, created_at, content, metadata
+        """;
+
+    // The seq is whatever follows the log's end once this writer holds the session row: racing writers queue on the
+    // row lock and each takes the next seq, so nobody loses and the log stays gapless. $3, when given, still demands
+    // that the log ends there (the caller's expected_seq).
+    private const string AppendAtEndSql = """
+        with head as (
+            update chat_sessions
+            set last_seq = last_seq + 1, last_message_id = $1, last_message_at = now(), updated_at = now()
+            where id = $2 and ($3::bigint is null or last_seq = $3)
+            returning last_seq, last_message_at)
+        insert into chat_messages (id, session_id, seq, sender_id, kind, content, metadata, client_message_id, created_at)
+        select $1, $2, head.last_seq, $4, $5, $6, $7, $8, head.last_message_at from head
+        returning seq, created_at, content, metadata
         """;
 
     // The same compare-and-swap for many appends: one input row per append (numbered by ordinality), one update of
@@ -53,24 +68,39 @@ internal sealed class AppendStatements(NpgsqlDataSource dataSource)
         """;
 
     /// <summary>The append on its own: its outcome, or the exception it alone caused.</summary>
-    public async Task<AppendOutcome> AppendOneAsync(PendingAppend append, CancellationToken ct)
+    public Task<AppendOutcome> AppendOneAsync(PendingAppend append, CancellationToken ct) =>
+        AppendSingleAsync(AppendOneSql, append.Message, append.ContentJson, append.MetadataJson, append.ExpectedLastSeq, ct);
+
+    /// <summary>
+    /// The append at whatever seq follows the log's end (only if the log ends at <paramref name="expectedLastSeq"/>,
+    /// when given): <see cref="AppendOutcome.SeqTaken"/> only for an unknown session or a log that ends elsewhere.
+    /// </summary>
+    public Task<AppendOutcome> AppendAtEndAsync(NewMessage message, long? expectedLastSeq, CancellationToken ct) =>
+        AppendSingleAsync(
+            AppendAtEndSql,
+            message,
+            JsonColumn.ToText(message.Content, nameof(message)),
+            message.Metadata is { } metadata ? JsonColumn.ToText(metadata, nameof(message)) : null,
+            expectedLastSeq,
+            ct);
+
+    private async Task<AppendOutcome> AppendSingleAsync(string sql, NewMessage message, string contentJson, string? metadataJson, long? expectedLastSeq, CancellationToken ct)
     {
-        var message = append.Message;
-        await using var command = dataSource.CreateCommand(AppendOneSql);
+        await using var command = dataSource.CreateCommand(sql);
         command.Parameters.Add(Param.Uuid(message.Id));
         command.Parameters.Add(Param.Text(message.SessionId));
-        command.Parameters.Add(Param.Bigint(append.ExpectedLastSeq));
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)expectedLastSeq ?? DBNull.Value });
         command.Parameters.Add(Param.Text(message.SenderId));
         command.Parameters.Add(Param.Text(message.Kind));
-        command.Parameters.Add(Jsonb(append.ContentJson));
-        command.Parameters.Add(Jsonb(append.MetadataJson));
+        command.Parameters.Add(Jsonb(contentJson));
+        command.Parameters.Add(Jsonb(metadataJson));
         command.Parameters.Add(Param.Text(message.ClientMessageId));
         try
         {
             // Disposing the reader reads up to ReadyForQuery, so an error in the commit surfaces before we return.
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             return await reader.ReadAsync(ct).ConfigureAwait(false)
-                ? new AppendOutcome.Appended(Stored(append, reader, createdAt: 0, content: 1, metadata: 2))
+                ? new AppendOutcome.Appended(Stored(message, reader.GetInt64(0), reader, createdAt: 1, content: 2, metadata: 3))
                 : AppendOutcome.SeqTaken.Instance;
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == ClientMessageIdConstraint)
@@ -133,7 +163,8 @@ internal sealed class AppendStatements(NpgsqlDataSource dataSource)
             while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
                 var index = order[checked((int)reader.GetInt64(0)) - 1];
-                outcomes[index] = new AppendOutcome.Appended(Stored(batch[index], reader, createdAt: 1, content: 2, metadata: 3));
+                var append = batch[index];
+                outcomes[index] = new AppendOutcome.Appended(Stored(append.Message, append.ExpectedLastSeq + 1, reader, createdAt: 1, content: 2, metadata: 3));
             }
         }
 
@@ -145,15 +176,15 @@ internal sealed class AppendStatements(NpgsqlDataSource dataSource)
         return outcomes;
     }
 
-    private static ChatMessage Stored(PendingAppend append, NpgsqlDataReader reader, int createdAt, int content, int metadata) => new(
-        Id: append.Message.Id.ToString(),
-        SessionId: append.Message.SessionId,
-        Seq: append.ExpectedLastSeq + 1,
-        SenderId: append.Message.SenderId,
-        Kind: append.Message.Kind,
+    private static ChatMessage Stored(NewMessage message, long seq, NpgsqlDataReader reader, int createdAt, int content, int metadata) => new(
+        Id: message.Id.ToString(),
+        SessionId: message.SessionId,
+        Seq: seq,
+        SenderId: message.SenderId,
+        Kind: message.Kind,
         Content: JsonColumn.Read(reader, content),
         Metadata: JsonColumn.ReadNullable(reader, metadata),
-        ClientMessageId: append.Message.ClientMessageId,
+        ClientMessageId: message.ClientMessageId,
         CreatedAt: reader.GetFieldValue<DateTimeOffset>(createdAt));
 
     private static NpgsqlParameter Jsonb(string? json) =>

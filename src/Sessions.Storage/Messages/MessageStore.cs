@@ -13,6 +13,7 @@ public sealed class MessageStore
     private const string Columns = "id, session_id, seq, sender_id, kind, content, metadata, client_message_id, created_at";
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly AppendStatements _statements;
 
     public MessageStore(NpgsqlDataSource dataSource)
         : this(dataSource, AppendBatchOptions.Default)
@@ -23,7 +24,8 @@ public sealed class MessageStore
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         _dataSource = dataSource;
-        Appends = new AppendBatcher(new AppendStatements(dataSource), options);
+        _statements = new AppendStatements(dataSource);
+        Appends = new AppendBatcher(_statements, options);
     }
 
     /// <summary>Where appends queue to share statements with concurrent appends (group commit).</summary>
@@ -40,6 +42,20 @@ public sealed class MessageStore
         ArgumentNullException.ThrowIfNull(message);
         ArgumentOutOfRangeException.ThrowIfNegative(expectedLastSeq);
         return Appends.AppendAsync(message, expectedLastSeq, ct);
+    }
+
+    /// <summary>
+    /// Appends <paramref name="message"/> after whatever the session's log ends with when the statement runs: the
+    /// database assigns the seq under the session row's lock, so the log stays gapless. This is for a writer that
+    /// just lost a compare-and-swap to another activation of the same session: retrying the swap can lose over and
+    /// over to the writer whose idea of last_seq is fresh, while this cannot lose. With
+    /// <paramref name="expectedLastSeq"/> it appends only if the log ends there (the caller's expected_seq).
+    /// It goes out on its own statement and commit, outside group commit; the returned message carries its seq.
+    /// </summary>
+    public Task<AppendOutcome> AppendAtEndAsync(NewMessage message, long? expectedLastSeq, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return _statements.AppendAtEndAsync(message, expectedLastSeq, ct);
     }
 
     /// <summary>The message that carried <paramref name="clientMessageId"/> in the session, if any.</summary>
