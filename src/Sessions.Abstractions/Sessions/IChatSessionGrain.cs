@@ -31,4 +31,12 @@ public interface IChatSessionGrain : IGrainWithStringKey
 
     /// <summary>Moves the session to <paramref name="status"/>; an illegal move fails with <see cref="SessionErrors.InvalidTransition"/>.</summary>
     Task<ChatSession> ChangeStatusAsync(SessionStatus status);
+
+    /// <summary>
+    /// Sent by an activation of this session on another silo as it hands the session over: the log reaches at least
+    /// <paramref name="lastSeq"/>. An activation that loaded before that silo's last append (possible only while
+    /// silos disagree about the cluster) reloads, so its tail cache misses nothing. Safe to repeat.
+    /// </summary>
+    [Idempotent]
+    Task CatchUpAsync(long lastSeq);
 }

@@ -14,7 +14,9 @@ namespace Sessions.Grains;
 /// Appends are serialized by the runtime (one turn at a time), so the grain knows the next seq without asking
 /// the database. The commit is still fenced by the database: the insert happens only if the session's last_seq
 /// is what this activation believes it is. If another activation (on another silo, during a membership change)
-/// got there first, this one reloads from the database and tries again; correctness never rests on placement.
+/// got there first, this one checks it still owns the session (else the call goes to the owner), reloads from the
+/// database and appends at the log's end; correctness never rests on placement. An activation handing over after
+/// appending tells the owner how far the log reaches, so the owner's tail cache misses nothing.
 /// </summary>
 public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
 {
@@ -26,6 +28,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
     private readonly ILogger<ChatSessionGrain> _logger;
     private readonly TailCache _tail;
     private ChatSession? _session;
+    private bool _appendedHere;
 
     public ChatSessionGrain(
         SessionStore sessions,
@@ -47,6 +50,38 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
     private string Id => GetPrimaryKeyString();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken) => ReloadAsync(cancellationToken);
+
+    /// <summary>
+    /// An activation handing the session to another silo may have appended after the new owner loaded the tail
+    /// (while the two silos' views disagreed): it tells the owner how far the log reaches.
+    /// </summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (reason.Code != DeactivationReasonCode.PlacementChanged || !_appendedHere || _session is not { } session
+            || await IsPlacedHereAsync().ConfigureAwait(false))
+        {
+            return;
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<IChatSessionGrain>(Id).CatchUpAsync(session.LastSeq).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is GrainException or TimeoutException or OperationCanceledException)
+        {
+            // The owner reloads anyway on its next append; only its reads stay behind until then.
+            LogCatchUpNotSent(_logger, e, Id, session.LastSeq);
+        }
+    }
+
+    public async Task CatchUpAsync(long lastSeq)
+    {
+        if (_session is null || _session.LastSeq < lastSeq)
+        {
+            LogCatchingUp(_logger, Id, _session?.LastSeq ?? 0, lastSeq);
+            await ReloadAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
 
     public async Task<ChatSession> CreateAsync(CreateSessionCommand command)
     {
@@ -124,6 +159,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
                     return new AppendResult(appended.Message, Created: true);
                 case AppendOutcome.Appended appended:
                     // The other activation wrote in between: the cache misses those messages, so take the log's end.
+                    _appendedHere = true;
                     await ReloadAsync(CancellationToken.None).ConfigureAwait(false);
                     return new AppendResult(appended.Message, Created: true);
                 case AppendOutcome.DuplicateClientMessageId:
@@ -268,6 +304,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
 
     private void Remember(ChatMessage message)
     {
+        _appendedHere = true;
         _tail.Add(message);
         _session = RequireSession() with
         {
@@ -311,6 +348,12 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
     private GrainException AlreadyExists() => new(SessionErrors.SessionAlreadyExists, $"Session '{Id}' already exists.");
 
     private static string Name(SessionStatus status) => status.ToString().ToLowerInvariant();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: another activation appended up to seq {LastSeq} while this one held seq {Held}; reloading")]
+    private static partial void LogCatchingUp(ILogger logger, string sessionId, long held, long lastSeq);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: could not tell the new owner that the log reaches seq {LastSeq}")]
+    private static partial void LogCatchUpNotSent(ILogger logger, Exception exception, string sessionId, long lastSeq);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Session {SessionId} created")]
     private static partial void LogCreated(ILogger logger, string sessionId);

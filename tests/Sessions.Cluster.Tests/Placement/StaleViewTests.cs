@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Sessions.Client;
+using Sessions.Testing;
 using Sessions.Testing.Cluster;
 
 namespace Sessions.Cluster.Tests.Placement;
@@ -20,28 +21,13 @@ public sealed partial class StaleViewTests(ITestOutputHelper output)
     [Fact]
     public async Task Appends_do_not_fail_while_a_silo_with_a_stale_view_and_the_new_owner_both_serve_a_session()
     {
-        // silo-3 joins last (so it starts with the full view) and then rereads the table on its own only once a minute:
-        // the stand-in for a silo whose view lags, the longest form of the window every view change opens.
         await using var cluster = await LocalCluster.StartAsync(2);
-        var stale = cluster.AddSilo(new Dictionary<string, string?> { ["Sessions__Cluster__ProbeInterval"] = StaleProbeInterval, [RaceLogLevel] = "Information" });
-        await stale.WaitReadyAsync(LocalCluster.StartTimeout);
-        await cluster.WaitForConvergenceAsync(3, TimeSpan.FromSeconds(30));
-        var sessions = await cluster.Silos[0].Http.CreateSessionsAsync(96);
-        var before = await cluster.ActiveSilosAsync();
-
-        var newcomer = cluster.AddSilo(new Dictionary<string, string?> { [RaceLogLevel] = "Information" });
-        await newcomer.WaitReadyAsync(LocalCluster.StartTimeout);
-        var after = await cluster.ActiveSilosAsync();
+        var (stale, newcomer, contestedAll) = await AddStaleSiloAndNewcomerAsync(cluster);
         var clientLogs = new RecordingLoggerFactory("client");
         await using var client = await SessionsClusterClient.ConnectAsync(new ClusterClientOptions { ConnectionString = cluster.ConnectionString, ClusterId = cluster.ClusterId, LoggerFactory = clientLogs });
-        ClusterAssert.True(cluster, await stale.ReadGaugeAsync("sessions_cluster_active_silos") == 3, "Precondition: the stale silo should not have seen the newcomer yet.");
 
-        // Sessions the stale silo still believes it owns, which everyone else sends to the newcomer: two, written hard.
-        var contested = sessions
-            .Where(s => cluster.ProcessOf(Ownership.OwnerOf(s.Id, before)) == stale && cluster.ProcessOf(Ownership.OwnerOf(s.Id, after)) == newcomer)
-            .Take(2)
-            .ToList();
-        Assert.NotEmpty(contested);
+        // Two contested sessions, written hard.
+        var contested = contestedAll.Take(2).ToList();
 
         // Half the writers go through the stale silo (which runs the sessions itself), half through the newcomer's own
         // port and the cluster client (which follow the current view).
@@ -78,6 +64,74 @@ public sealed partial class StaleViewTests(ITestOutputHelper output)
         ClusterAssert.True(cluster, movedOnStale == 0 || staleCaughtUp, $"{stale.Name} handed calls over after a lost race, so it must have reread the membership and seen the newcomer.");
         ClusterAssert.True(cluster, load.Failures.Count == 0,
             $"{load.Failures.Count} appends failed while two activations served the same sessions ({lostRaces} lost races, {quarantinedServing} healthy silos quarantined):\n{load.DescribeFailures()}\n---- the cluster client's log ----\n{clientLogs.Text}");
+    }
+
+    [Fact]
+    public async Task A_silo_that_wrote_a_session_while_its_view_was_stale_brings_the_owners_tail_cache_up_to_date_as_it_hands_over()
+    {
+        await using var cluster = await LocalCluster.StartAsync(2);
+        var (stale, newcomer, contested) = await AddStaleSiloAndNewcomerAsync(cluster);
+        Assert.True(contested.Count >= 2, $"Only {contested.Count} contested session(s) among the test's sessions.");
+        var (written, trigger) = (contested[0], contested[1]);
+
+        // The newcomer activates one session and caches its (empty) tail; the stale silo activates the other.
+        Assert.Equal(0, await CountMessagesAsync(newcomer, written));
+        Assert.Equal(0, await CountMessagesAsync(stale, trigger));
+
+        // The stale silo runs the first session itself and appends: the newcomer's cache has not seen these.
+        var sender = new SiloHttpTarget(stale);
+        for (var i = 0; i < 3; i++)
+        {
+            await sender.AppendAsync(written, ChatHttp.Unique("stale"));
+        }
+
+        Assert.Equal(0, await CountMessagesAsync(newcomer, written));
+        ClusterAssert.True(cluster, await stale.ReadGaugeAsync("sessions_cluster_active_silos") == 3, "Precondition: the stale silo should still not have seen the newcomer.");
+
+        // A race the stale silo loses on the other session makes it reread the membership and hand over both sessions;
+        // handing over the one it wrote tells the newcomer how far that log reaches.
+        await new SiloHttpTarget(newcomer).AppendAsync(trigger, ChatHttp.Unique("owner"));
+        await sender.AppendAsync(trigger, ChatHttp.Unique("stale"));
+
+        ClusterAssert.True(cluster, await stale.ReadGaugeAsync("sessions_cluster_active_silos") == 4, "The stale silo should have reread the membership after losing a race.");
+        await Eventually.TrueAsync(
+            async () => await CountMessagesAsync(newcomer, written) == 3,
+            "the newcomer serves the three messages the stale silo appended",
+            TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>
+    /// Adds a silo that rereads the membership table on its own only once a minute (the stand-in for a silo whose
+    /// view lags, the longest form of the window every view change opens), makes sessions, then adds a newcomer the
+    /// stale silo does not see. Returns the sessions the stale silo still believes it owns and everyone else sends
+    /// to the newcomer.
+    /// </summary>
+    private static async Task<(SiloProcess Stale, SiloProcess Newcomer, IReadOnlyList<TestSession> Contested)> AddStaleSiloAndNewcomerAsync(LocalCluster cluster)
+    {
+        // The stale silo joins last, so it starts with the full view.
+        var stale = cluster.AddSilo(new Dictionary<string, string?> { ["Sessions__Cluster__ProbeInterval"] = StaleProbeInterval, [RaceLogLevel] = "Information" });
+        await stale.WaitReadyAsync(LocalCluster.StartTimeout);
+        await cluster.WaitForConvergenceAsync(cluster.Silos.Count, TimeSpan.FromSeconds(30));
+        var sessions = await cluster.Silos[0].Http.CreateSessionsAsync(96);
+        var before = await cluster.ActiveSilosAsync();
+
+        var newcomer = cluster.AddSilo(new Dictionary<string, string?> { [RaceLogLevel] = "Information" });
+        await newcomer.WaitReadyAsync(LocalCluster.StartTimeout);
+        var after = await cluster.ActiveSilosAsync();
+        ClusterAssert.True(cluster, await stale.ReadGaugeAsync("sessions_cluster_active_silos") == before.Count, "Precondition: the stale silo should not have seen the newcomer yet.");
+
+        var contested = sessions
+            .Where(s => cluster.ProcessOf(Ownership.OwnerOf(s.Id, before)) == stale && cluster.ProcessOf(Ownership.OwnerOf(s.Id, after)) == newcomer)
+            .ToList();
+        Assert.NotEmpty(contested);
+        return (stale, newcomer, contested);
+    }
+
+    private static async Task<int> CountMessagesAsync(SiloProcess silo, TestSession session)
+    {
+        using var response = await silo.Http.GetAsync(new Uri($"/api/sessions/{session.Id}/messages?limit=50", UriKind.Relative));
+        var page = await ChatHttp.ExpectAsync(response, System.Net.HttpStatusCode.OK);
+        return page.GetProperty("messages").GetArrayLength();
     }
 
     [GeneratedRegex("another activation extended the log")]

@@ -139,4 +139,30 @@ public sealed class AppendTests(DatabaseFixture database) : IClassFixture<Databa
         Assert.Equal(Enumerable.Range(1, 60).Select(i => (long)i), await Db.SeqsAsync(database.ConnectionString, session.Id));
         Assert.Equal(Enumerable.Range(1, 60).Select(i => (long)i), acknowledged.Select(m => m.Seq).Order());
     }
+
+    [Fact]
+    public async Task An_activation_that_loaded_before_another_silos_appends_shows_them_once_told_to_catch_up()
+    {
+        // The owner keeps its activation (and its cache) for the whole test.
+        await using var owner = await ChatSilo.StartAsync(database.ConnectionString, collectionAge: TimeSpan.FromHours(1));
+        await using var stale = await ChatSilo.StartAsync(database.ConnectionString);
+        var (_, session) = await owner.CreateSessionAsync();
+        var query = new MessageQuery(AfterSeq: null, BeforeSeq: null, Limit: 50);
+        Assert.Empty((await owner.Session(session.Id).ListMessagesAsync(query)).Messages);
+
+        // Another activation of the session, as on a silo with a stale view, appends what the owner's cache has not seen.
+        for (var i = 0; i < 3; i++)
+        {
+            await stale.Session(session.Id).AppendAsync(Messages.Text(session.InitiatorId, $"elsewhere {i}"));
+        }
+
+        Assert.Empty((await owner.Session(session.Id).ListMessagesAsync(query)).Messages);
+
+        await owner.Session(session.Id).CatchUpAsync(3);
+
+        Assert.Equal([1L, 2, 3], (await owner.Session(session.Id).ListMessagesAsync(query)).Messages.Select(m => m.Seq));
+        Assert.Equal(3, (await owner.Session(session.Id).GetAsync()).LastSeq);
+        await owner.Session(session.Id).CatchUpAsync(2);
+        Assert.Equal(4, (await owner.Session(session.Id).AppendAsync(Messages.Text(session.PeerId, "next"))).Message.Seq);
+    }
 }

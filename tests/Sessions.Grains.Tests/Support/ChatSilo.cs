@@ -26,13 +26,14 @@ internal sealed class ChatSilo : IAsyncDisposable
 
     public ParticipantStore Participants => _host.Services.GetRequiredService<ParticipantStore>();
 
-    public static async Task<ChatSilo> StartAsync(string connectionString, Dictionary<string, string?>? settings = null)
+    /// <param name="collectionAge">How long an activation may idle before it is collected: by default at once.</param>
+    public static async Task<ChatSilo> StartAsync(string connectionString, Dictionary<string, string?>? settings = null, TimeSpan? collectionAge = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(settings ?? []);
         builder.Services.AddSessionsStorage(connectionString);
-        builder.Services.AddSilo(o => o.CollectionAge = TimeSpan.FromMilliseconds(1)).AddChatGrains();
+        builder.Services.AddSilo(o => o.CollectionAge = collectionAge ?? TimeSpan.FromMilliseconds(1)).AddChatGrains();
         var host = builder.Build();
         await host.StartAsync();
         return new ChatSilo(host);
