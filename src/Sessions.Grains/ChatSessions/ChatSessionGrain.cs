@@ -67,7 +67,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
         {
             await GrainFactory.GetGrain<IChatSessionGrain>(Id).CatchUpAsync(session.LastSeq).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is GrainException or TimeoutException or OperationCanceledException)
+        catch (Exception e) when (e is GrainException or GrainInvocationException or TimeoutException or OperationCanceledException)
         {
             // The owner reloads anyway on its next append; only its reads stay behind until then.
             LogCatchUpNotSent(_logger, e, Id, session.LastSeq);
