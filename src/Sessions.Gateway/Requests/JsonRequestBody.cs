@@ -16,7 +16,8 @@ namespace Sessions.Gateway.Requests;
 /// Reads a JSON request body into a request DTO, turning every way it can be wrong into its own problem:
 /// a non-JSON content type is a 415; a body over <see cref="LimitsOptions.MaxRequestBodyBytes"/> is a 413, decided
 /// on the bytes actually received, so a chunked body without Content-Length cannot slip past; bytes that are not
-/// JSON are a 400 <c>invalid-json</c>; JSON whose values do not fit the DTO is a 400 <c>validation</c> naming the field.
+/// UTF-8 JSON are a 400 <c>invalid-json</c>; JSON that cannot be stored (a NUL anywhere, a huge number: see
+/// <see cref="StorableText"/>) or whose values do not fit the DTO is a 400 <c>validation</c> naming the field.
 /// </summary>
 /// <remarks>
 /// The body is checked for well-formedness first and deserialized second, so that any <see cref="JsonException"/>
@@ -90,9 +91,9 @@ public sealed class JsonRequestBody(IOptions<LimitsOptions> limits)
             return new(null, ApiProblems.InvalidJson("The request body is empty; send a JSON object."));
         }
 
-        if (CheckWellFormed(body) is { } syntaxError)
+        if (CheckWellFormed(body) is { } problem)
         {
-            return new(null, ApiProblems.InvalidJson(syntaxError));
+            return new(null, problem);
         }
 
         try
@@ -114,24 +115,67 @@ public sealed class JsonRequestBody(IOptions<LimitsOptions> limits)
         return new(null, ApiProblems.Validation("body", "The request body must be a JSON object."));
     }
 
-    /// <summary>Null when <paramref name="body"/> is one well-formed JSON value; otherwise where it is not.</summary>
-    private static string? CheckWellFormed(ReadOnlySequence<byte> body)
+    /// <summary>
+    /// Null when <paramref name="body"/> is one well-formed JSON value that can be stored; otherwise the problem:
+    /// <c>invalid-json</c> for broken syntax, nesting past 64, bytes that are not UTF-8 or an escaped half of a
+    /// surrogate pair (in any string or property name: the reader checks neither); <c>validation</c>, naming the
+    /// top-level field it is in, for a NUL (<c>\u0000</c>) in any string or property name or a number beyond
+    /// <see cref="StorableText.MaxNumberDigits"/> digits, both of which PostgreSQL refuses (<see cref="StorableText"/>).
+    /// </summary>
+    /// <remarks>
+    /// One pass: the checks ride along the syntax check. Only strings, property names and numbers are looked at;
+    /// a string's escapes only when it has any (<see cref="Utf8JsonReader.ValueIsEscaped"/>). A body that is both
+    /// unstorable and malformed is <c>invalid-json</c>, whatever comes first.
+    /// </remarks>
+    private static ProblemHttpResult? CheckWellFormed(ReadOnlySequence<byte> body)
     {
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 64 });
+        ValidationErrors? unstorable = null;
+        var field = "body";
         try
         {
             while (reader.Read())
             {
-            }
+                var problem = StorableText.CheckToken(ref reader);
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1)
+                {
+                    // The field named in errors: the top-level member the value is in (the client's name for it).
+                    field = problem == JsonTextProblem.None ? reader.GetString()! : "body";
+                }
 
-            return null;
+                switch (problem)
+                {
+                    case JsonTextProblem.None:
+                        break;
+                    case JsonTextProblem.InvalidUtf8:
+                        return ApiProblems.InvalidJson(
+                            $"The request body is not valid UTF-8: the {TokenName(reader.TokenType)} at byte {reader.TokenStartIndex + 1} holds bytes that are not UTF-8.");
+                    case JsonTextProblem.UnpairedSurrogate:
+                        return ApiProblems.InvalidJson(
+                            $"The request body is not valid JSON text: the {TokenName(reader.TokenType)} at byte {reader.TokenStartIndex + 1} escapes half of a UTF-16 surrogate pair (\\uD800-\\uDFFF) without the other half.");
+                    default:
+                        unstorable ??= new ValidationErrors();
+                        if (!unstorable.Fields.Contains(field))
+                        {
+                            unstorable.Add(field, problem == JsonTextProblem.Nul
+                                ? $"{field} contains a NUL character (\\u0000), which cannot be stored."
+                                : $"{field} contains a number with more than {StorableText.MaxNumberDigits} digits before or after the decimal point (written without exponent), which cannot be stored.");
+                        }
+
+                        break;
+                }
+            }
         }
         catch (JsonException e)
         {
             // The reader's message names the offending character and position, never anything of the server.
-            return $"The request body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).";
+            return ApiProblems.InvalidJson($"The request body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).");
         }
+
+        return unstorable is null ? null : ApiProblems.Validation(unstorable);
     }
+
+    private static string TokenName(JsonTokenType token) => token == JsonTokenType.PropertyName ? "property name" : "string";
 
     /// <summary>"$.expected_seq" → "expected_seq"; null for the root (the body itself had the wrong shape).</summary>
     private static string? FieldOf(string? path)

@@ -8,6 +8,10 @@ namespace Sessions.Gateway.Requests;
 /// Parses paging values from the query string. Only plain digits are accepted: a sign, a fraction, a value that
 /// does not fit, or a page larger than <see cref="LimitsOptions.MaxPageSize"/> is a 400, never silently clamped.
 /// </summary>
+/// <remarks>
+/// Digits are checked before parsing because <see cref="long.TryParse(string, NumberStyles, IFormatProvider, out long)"/>
+/// ignores trailing NUL characters even with <see cref="NumberStyles.None"/>: <c>limit=5%00</c> would read as 5.
+/// </remarks>
 internal static class QueryValues
 {
     /// <summary>The page size: the default when absent, else 1..MaxPageSize.</summary>
@@ -18,7 +22,7 @@ internal static class QueryValues
             return limits.DefaultPageSize;
         }
 
-        if (long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1 && value <= limits.MaxPageSize)
+        if (IsDigits(raw) && long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1 && value <= limits.MaxPageSize)
         {
             return (int)value;
         }
@@ -35,7 +39,7 @@ internal static class QueryValues
             return null;
         }
 
-        if (long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+        if (IsDigits(raw) && long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
         {
             return value;
         }
@@ -43,4 +47,6 @@ internal static class QueryValues
         errors.Add(field, $"{field} must be a non-negative integer of at most {long.MaxValue}.");
         return null;
     }
+
+    private static bool IsDigits(string raw) => raw.Length > 0 && !raw.AsSpan().ContainsAnyExceptInRange('0', '9');
 }

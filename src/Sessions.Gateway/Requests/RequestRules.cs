@@ -53,6 +53,20 @@ internal static partial class RequestRules
         return errors;
     }
 
+    /// <summary>
+    /// An id or token taken from the query string: no control characters (<see cref="StorableText"/>). Kestrel already
+    /// refuses a NUL in the path, and ids in the path meet the id rule; query values get here as the client sent them.
+    /// </summary>
+    public static ValidationErrors NoControlCharacters(this ValidationErrors errors, string field, string? value)
+    {
+        if (StorableText.HasControlCharacter(value) || !StorableText.IsStorable(value))
+        {
+            errors.Add(field, $"{field} must not contain control characters.");
+        }
+
+        return errors;
+    }
+
     /// <summary>A required JSON object (message content).</summary>
     public static ValidationErrors JsonObject(this ValidationErrors errors, string field, JsonElement? value)
     {

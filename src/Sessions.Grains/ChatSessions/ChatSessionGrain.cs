@@ -90,6 +90,14 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
             throw AlreadyExists();
         }
 
+        if (!StorableText.IsStorable(Id))
+        {
+            throw SessionErrors.Invalid("id", "A session id cannot contain a NUL character or an unpaired surrogate.");
+        }
+
+        MessageValidator.RequireStorable("initiator_id", command.InitiatorId);
+        MessageValidator.RequireStorable("peer_id", command.PeerId);
+        MessageValidator.RequireStorable("agent_id", command.AgentId);
         var kind = string.IsNullOrEmpty(command.Kind) ? _options.DefaultKind : command.Kind;
         MessageValidator.RequireName("kind", kind, _limits);
         MessageValidator.RequireMetadata("metadata", command.Metadata, _limits);
@@ -98,10 +106,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
             throw SessionErrors.Invalid("peer_id", "A session needs two different participants: peer_id equals initiator_id.");
         }
 
-        if (command.TaskId is { Length: 0 } || command.TaskId?.Length > _limits.MaxIdLength)
-        {
-            throw SessionErrors.Invalid("task_id", $"task_id must be 1 to {_limits.MaxIdLength} characters.");
-        }
+        MessageValidator.RequireToken("task_id", command.TaskId, _limits);
 
         await RequireParticipantsAsync(command).ConfigureAwait(false);
         _session = await _sessions.TryInsertAsync(Id, command with { Kind = kind }, CancellationToken.None).ConfigureAwait(false)
@@ -272,7 +277,8 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
 
     private async Task ReloadAsync(CancellationToken cancellationToken)
     {
-        _session = await _sessions.GetAsync(Id, cancellationToken).ConfigureAwait(false);
+        // A key no row can have (a cluster client may pass any string): no session, and no query the database refuses.
+        _session = StorableText.IsStorable(Id) ? await _sessions.GetAsync(Id, cancellationToken).ConfigureAwait(false) : null;
         if (_session is null)
         {
             return;

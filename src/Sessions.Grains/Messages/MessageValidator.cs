@@ -13,6 +13,7 @@ internal static partial class MessageValidator
 {
     public static void Validate(AppendMessageCommand command, LimitsOptions limits)
     {
+        RequireStorable("sender_id", command.SenderId);
         RequireName("kind", command.Kind, limits);
         if (command.Content.ValueKind != JsonValueKind.Object)
         {
@@ -28,11 +29,9 @@ internal static partial class MessageValidator
                 new Dictionary<string, string> { ["limit_bytes"] = limits.MaxContentBytes.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         }
 
+        RequireStorableJson("content", command.Content);
         RequireMetadata("metadata", command.Metadata, limits);
-        if (command.ClientMessageId is { } clientMessageId && (clientMessageId.Length == 0 || clientMessageId.Length > limits.MaxIdLength))
-        {
-            throw SessionErrors.Invalid("client_message_id", $"client_message_id must be 1 to {limits.MaxIdLength} characters.");
-        }
+        RequireToken("client_message_id", command.ClientMessageId, limits);
 
         if (command.ExpectedSeq is < 0)
         {
@@ -64,6 +63,48 @@ internal static partial class MessageValidator
         if (JsonMarshal.GetRawUtf8Value(value).Length > limits.MaxMetadataBytes)
         {
             throw SessionErrors.Invalid(field, $"{field} is larger than {limits.MaxMetadataBytes} bytes.");
+        }
+
+        RequireStorableJson(field, value);
+    }
+
+    /// <summary>
+    /// An optional client-chosen token (client_message_id, task_id): 1..MaxIdLength characters, none of them a control
+    /// character, so none a NUL either (<see cref="StorableText"/>).
+    /// </summary>
+    public static void RequireToken(string field, string? value, LimitsOptions limits)
+    {
+        if (value is not null && (value.Length == 0 || value.Length > limits.MaxIdLength || StorableText.HasControlCharacter(value) || !StorableText.IsStorable(value)))
+        {
+            throw SessionErrors.Invalid(field, $"{field} must be 1 to {limits.MaxIdLength} characters, none of them a control character.");
+        }
+    }
+
+    /// <summary>Text PostgreSQL can store: no NUL, no unpaired surrogate (<see cref="StorableText"/>).</summary>
+    public static void RequireStorable(string field, string? value)
+    {
+        if (!StorableText.IsStorable(value))
+        {
+            throw SessionErrors.Invalid(field, $"{field} contains a NUL character or an unpaired surrogate, which cannot be stored.");
+        }
+    }
+
+    /// <summary>
+    /// JSON PostgreSQL can store (<see cref="StorableText"/>). The gateway refuses such bodies before they get here;
+    /// cluster clients hand over JsonElements that no gateway has seen. Call after the size check: it reads the value.
+    /// </summary>
+    public static void RequireStorableJson(string field, JsonElement value)
+    {
+        var message = StorableText.Check(value) switch
+        {
+            JsonTextProblem.None => null,
+            JsonTextProblem.Nul => $"{field} contains a NUL character (\\u0000), which cannot be stored.",
+            JsonTextProblem.NumberOutOfRange => $"{field} contains a number with more than {StorableText.MaxNumberDigits} digits before or after the decimal point, which cannot be stored.",
+            _ => $"{field} is not valid UTF-8 text (invalid bytes or an unpaired surrogate escape).",
+        };
+        if (message is not null)
+        {
+            throw SessionErrors.Invalid(field, message);
         }
     }
 

@@ -68,13 +68,17 @@ internal static class KeysetCursor
 
     private static string ReadId(string cursor, ReadOnlySpan<byte> bytes)
     {
+        string id;
         try
         {
-            return StrictUtf8.GetString(bytes);
+            id = StrictUtf8.GetString(bytes);
         }
         catch (DecoderFallbackException e)
         {
             throw new InvalidCursorException(cursor, e);
         }
+
+        // No stored id holds a NUL (a text column cannot): such a cursor was not issued here, and would fail the query.
+        return id.Contains('\0', StringComparison.Ordinal) ? throw new InvalidCursorException(cursor) : id;
     }
 }

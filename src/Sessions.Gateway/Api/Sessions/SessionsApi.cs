@@ -101,7 +101,7 @@ public static class SessionsApi
         [FromServices] IOptions<LimitsOptions> limits,
         CancellationToken ct)
     {
-        var errors = new ValidationErrors().RequiredText("participant_id", participantId);
+        var errors = new ValidationErrors().RequiredText("participant_id", participantId).NoControlCharacters("participant_id", participantId);
         SessionStatus? statusFilter = null;
         if (status is not null)
         {
