@@ -1,0 +1,162 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Sessions.Storage.Embedded;
+using Xunit.Abstractions;
+
+namespace Sessions.Storage.Tests.OrleansSchema;
+
+/// <summary>What one test silo is: its database and cluster, its endpoints, and which ADO.NET providers it runs.</summary>
+internal sealed record TestSilo(string ConnectionString, string ClusterId)
+{
+    public string ServiceId { get; init; } = "sessions-tests";
+
+    public int SiloPort { get; init; } = FreePort.Pick();
+
+    public int GatewayPort { get; init; } = FreePort.Pick();
+
+    /// <summary>Grain storage providers by name; the value is DeleteStateOnClear.</summary>
+    public IReadOnlyDictionary<string, bool> GrainStorages { get; init; } = new Dictionary<string, bool>();
+
+    public bool Reminders { get; init; }
+
+    public ITestOutputHelper? Output { get; init; }
+
+    /// <summary>Another silo of the same cluster, on endpoints of its own.</summary>
+    public TestSilo Sibling() => this with { SiloPort = FreePort.Pick(), GatewayPort = FreePort.Pick() };
+}
+
+/// <summary>
+/// Real silos and clients on the Orleans ADO.NET providers, in this process, on loopback. Membership timings are
+/// cut from minutes to about a second so that joins, deaths and shutdowns take seconds; they are all here.
+/// </summary>
+internal static class OrleansTestHosts
+{
+    /// <summary>Every ADO.NET options class needs it: the grain storage's default is SQL Server's.</summary>
+    public const string Invariant = "Npgsql";
+
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
+    public static IHost BuildSilo(TestSilo silo) =>
+        new HostBuilder()
+            .ConfigureLogging(logging => AddOutput(logging, silo.Output))
+            .UseOrleans(builder =>
+            {
+                builder
+                    .UseAdoNetClustering(o =>
+                    {
+                        o.Invariant = Invariant;
+                        o.ConnectionString = silo.ConnectionString;
+                    })
+                    .Configure<ClusterOptions>(o =>
+                    {
+                        o.ClusterId = silo.ClusterId;
+                        o.ServiceId = silo.ServiceId;
+                    })
+                    .ConfigureEndpoints(IPAddress.Loopback, silo.SiloPort, silo.GatewayPort)
+                    .Configure<ClusterMembershipOptions>(Quick);
+
+                foreach (var (name, deleteStateOnClear) in silo.GrainStorages)
+                {
+                    builder.AddAdoNetGrainStorage(name, o =>
+                    {
+                        o.Invariant = Invariant;
+                        o.ConnectionString = silo.ConnectionString;
+                        o.DeleteStateOnClear = deleteStateOnClear;
+                    });
+                }
+
+                if (silo.Reminders)
+                {
+                    builder
+                        .UseAdoNetReminderService(o =>
+                        {
+                            o.Invariant = Invariant;
+                            o.ConnectionString = silo.ConnectionString;
+                        })
+                        .Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+                }
+            })
+            .UseDefaultServiceProvider(o => o.ValidateOnBuild = o.ValidateScopes = true)
+            .Build();
+
+    public static async Task<IHost> StartSiloAsync(TestSilo silo)
+    {
+        var host = BuildSilo(silo);
+        try
+        {
+            await StartAsync(host);
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A client that finds the cluster's gateways in the membership table (GatewaysQueryKey).</summary>
+    public static async Task<IHost> StartClientAsync(string connectionString, string clusterId, string serviceId = "sessions-tests")
+    {
+        var host = new HostBuilder()
+            .UseOrleansClient(client => client
+                .UseAdoNetClustering(o =>
+                {
+                    o.Invariant = Invariant;
+                    o.ConnectionString = connectionString;
+                })
+                .Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = clusterId;
+                    o.ServiceId = serviceId;
+                }))
+            .Build();
+        try
+        {
+            await StartAsync(host);
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
+
+    public static async Task StartAsync(IHost host)
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        await host.StartAsync(timeout.Token).WaitAsync(StartTimeout);
+    }
+
+    /// <summary>A graceful stop: the silo says ShuttingDown, then Dead, in the table.</summary>
+    public static async Task StopAsync(IHost host)
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        await host.StopAsync(timeout.Token);
+    }
+
+    private static void Quick(ClusterMembershipOptions o)
+    {
+        o.ProbeTimeout = TimeSpan.FromSeconds(1);
+        o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
+        o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(1);
+        o.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(10);
+        o.NumMissedProbesLimit = 2;
+        o.NumVotesForDeathDeclaration = 1;
+        o.MaxJoinAttemptTime = TimeSpan.FromSeconds(20);
+    }
+
+    private static void AddOutput(ILoggingBuilder logging, ITestOutputHelper? output)
+    {
+        logging.ClearProviders();
+        if (output is not null)
+        {
+            logging.SetMinimumLevel(LogLevel.Warning);
+            logging.AddProvider(new TestOutputLoggerProvider(output));
+        }
+    }
+}
