@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
-namespace Sessions.Storage.Tests.OrleansSchema;
+namespace Sessions.Storage.Tests.OrleansProviders;
 
 /// <summary>Writes a test silo's warnings and errors to the test's output, so a failing run shows what Orleans said.</summary>
 internal sealed class TestOutputLoggerProvider(ITestOutputHelper output) : ILoggerProvider

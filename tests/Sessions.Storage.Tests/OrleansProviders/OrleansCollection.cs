@@ -1,4 +1,4 @@
-namespace Sessions.Storage.Tests.OrleansSchema;
+namespace Sessions.Storage.Tests.OrleansProviders;
 
 /// <summary>
 /// The tests that start silos run one after another: on a two-core machine, silos of parallel tests would starve

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Sessions.Storage.Tests.OrleansSchema;
+namespace Sessions.Storage.Tests.OrleansProviders;
 
 /// <summary>Plain SQL against a test database, for looking behind the providers' backs (and going behind them).</summary>
 internal static class Db

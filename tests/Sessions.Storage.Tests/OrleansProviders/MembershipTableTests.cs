@@ -8,7 +8,7 @@ using Orleans.Runtime;
 using Orleans.Runtime.MembershipService;
 using Sessions.Testing;
 
-namespace Sessions.Storage.Tests.OrleansSchema;
+namespace Sessions.Storage.Tests.OrleansProviders;
 
 /// <summary>
 /// The clustering provider's table (AdoNetClusteringTable, the class silos use) driven call by call against the

@@ -5,7 +5,7 @@ using Orleans.Runtime;
 using Sessions.Storage.Tests.Support;
 using Sessions.Testing;
 
-namespace Sessions.Storage.Tests.OrleansSchema;
+namespace Sessions.Storage.Tests.OrleansProviders;
 
 /// <summary>One silo with the ADO.NET reminder service over a fresh database.</summary>
 public sealed class ReminderSilo : IAsyncLifetime

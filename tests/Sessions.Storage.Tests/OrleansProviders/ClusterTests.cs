@@ -6,7 +6,7 @@ using Sessions.Storage.Tests.Support;
 using Sessions.Testing;
 using Xunit.Abstractions;
 
-namespace Sessions.Storage.Tests.OrleansSchema;
+namespace Sessions.Storage.Tests.OrleansProviders;
 
 /// <summary>Real silos and a real client form a cluster through the membership tables that the migrations made.</summary>
 [Collection(OrleansCollection.Name)]

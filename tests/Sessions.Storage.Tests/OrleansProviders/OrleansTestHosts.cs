@@ -7,7 +7,7 @@ using Orleans.Hosting;
 using Sessions.Storage.Embedded;
 using Xunit.Abstractions;
 
-namespace Sessions.Storage.Tests.OrleansSchema;
+namespace Sessions.Storage.Tests.OrleansProviders;
 
 /// <summary>What one test silo is: its database and cluster, its endpoints, and which ADO.NET providers it runs.</summary>
 internal sealed record TestSilo(string ConnectionString, string ClusterId)

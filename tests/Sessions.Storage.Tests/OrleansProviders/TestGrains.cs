@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Orleans;
 using Orleans.Runtime;
 
-namespace Sessions.Storage.Tests.OrleansSchema;
+namespace Sessions.Storage.Tests.OrleansProviders;
 
 /// <summary>Answers which silo it lives on: proof that a call reached the cluster.</summary>
 public interface IPingGrain : IGrainWithStringKey

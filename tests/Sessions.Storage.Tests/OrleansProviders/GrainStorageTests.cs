@@ -5,7 +5,7 @@ using Orleans.Runtime;
 using Orleans.Storage;
 using Sessions.Testing;
 
-namespace Sessions.Storage.Tests.OrleansSchema;
+namespace Sessions.Storage.Tests.OrleansProviders;
 
 /// <summary>One silo with two ADO.NET grain storages ("store" clears, "deleting" deletes) over a fresh database.</summary>
 public sealed class StorageSilo : IAsyncLifetime
