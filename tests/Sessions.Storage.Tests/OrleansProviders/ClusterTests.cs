@@ -22,8 +22,11 @@ public sealed class ClusterTests(ITestOutputHelper output)
         var first = new TestSilo(connectionString, "two-silos") { Output = output };
         var second = first.Sibling();
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         using var firstHost = await OrleansTestHosts.StartSiloAsync(first);
+        output.WriteLine($"{clock.Elapsed}: first silo started");
         using var secondHost = await OrleansTestHosts.StartSiloAsync(second);
+        output.WriteLine($"{clock.Elapsed}: second silo started");
 
         var firstAddress = Address(firstHost);
         var secondAddress = Address(secondHost);
@@ -33,22 +36,26 @@ public sealed class ClusterTests(ITestOutputHelper output)
         // the version meanwhile that could hide a missing one.
         Assert.True(await Db.VersionAsync(connectionString, "two-silos") >= 4);
 
+        output.WriteLine($"{clock.Elapsed}: both active in the table");
         using (var clientHost = await OrleansTestHosts.StartClientAsync(connectionString, "two-silos"))
         {
             var client = clientHost.Services.GetRequiredService<IClusterClient>();
             var silo = await client.GetGrain<IPingGrain>("ping").SiloAsync();
             Assert.Contains(silo, new[] { firstAddress.ToParsableString(), secondAddress.ToParsableString() });
+            output.WriteLine($"{clock.Elapsed}: the client called a grain");
             await OrleansTestHosts.StopAsync(clientHost);
         }
 
         var versionBeforeStop = await Db.VersionAsync(connectionString, "two-silos");
         await OrleansTestHosts.StopAsync(secondHost);
+        output.WriteLine($"{clock.Elapsed}: second silo stopped");
 
         var silos = await Db.SilosAsync(connectionString, "two-silos");
         Assert.Equal(Dead, silos[(secondAddress.Endpoint.Port, secondAddress.Generation)]);
         Assert.Equal(Active, silos[(firstAddress.Endpoint.Port, firstAddress.Generation)]);
         Assert.True(await Db.VersionAsync(connectionString, "two-silos") > versionBeforeStop);
         await OrleansTestHosts.StopAsync(firstHost);
+        output.WriteLine($"{clock.Elapsed}: first silo stopped");
     }
 
     [Fact]
