@@ -3,11 +3,13 @@
 #
 #   deploy/local/cluster.sh start [--build]   PostgreSQL (initdb the first time), then silo-1..3
 #   deploy/local/cluster.sh stop              SIGTERM the silos, wait for them to leave, stop PostgreSQL
-#   deploy/local/cluster.sh status            what runs, and what /healthz and /readyz answer
+#   deploy/local/cluster.sh status            what runs, /healthz and /readyz, and the Orleans membership table
 #
-# silo-N serves HTTP on http://127.0.0.1:508N and silo-to-silo on 1111N, as POD_NAME=silo-N. The gateway is
-# built (Release) when its dll is missing, or always with --build. Everything the script writes lives in
-# deploy/local/.data: pg/ (the database cluster), pg.port, postgres.log, silo-N.pid and silo-N.log.
+# silo-N is an Orleans silo named silo-N (POD_NAME) serving HTTP on http://127.0.0.1:508N, silo-to-silo on port
+# 1111N and Orleans clients (its gateway) on port 3000N; every silo advertises 127.0.0.1. The silos form the Orleans
+# cluster SESSIONS_CLUSTER_ID (default `local`, service id `sessions`) through the orleans_membership table of the
+# database. The gateway is built (Release) when its dll is missing, or always with --build. Everything the script
+# writes lives in deploy/local/.data: pg/ (the database cluster), pg.port, postgres.log, silo-N.pid and silo-N.log.
 #
 # PostgreSQL comes from the machine: initdb and pg_ctl on PATH, or the newest /usr/lib/postgresql/*/bin
 # (apt-get install -y postgresql). They refuse to run as root, so a root caller runs them as the `postgres`
@@ -28,7 +30,7 @@ GATEWAY_DLL="$GATEWAY_PROJECT/bin/Release/net10.0/Sessions.Gateway.dll"
 SILOS=(1 2 3)
 CLUSTER_ID="${SESSIONS_CLUSTER_ID:-local}"
 START_TIMEOUT_SECONDS="${SESSIONS_START_TIMEOUT:-120}"
-# A silo leaves the membership table and drains in about 10 s after SIGTERM.
+# After SIGTERM a silo stops HTTP and leaves the Orleans cluster gracefully: 2-6 s under load.
 STOP_TIMEOUT_SECONDS="${SESSIONS_STOP_TIMEOUT:-45}"
 
 die() {
@@ -191,6 +193,19 @@ stop_postgres() {
 
 # --- silos ------------------------------------------------------------------------------------------------
 
+# Each silo's ports, distinct from every other silo's: silos on one machine share the address they advertise.
+http_port() {
+  echo "$((5080 + $1))"
+}
+
+silo_port() {
+  echo "$((11110 + $1))"
+}
+
+gateway_port() {
+  echo "$((30000 + $1))"
+}
+
 silo_pid_file() {
   echo "$DATA_DIR/silo-$1.pid"
 }
@@ -222,27 +237,29 @@ start_silo() {
   pid_file=$(silo_pid_file "$n")
   log_file="$DATA_DIR/silo-$n.log"
   rm -f "$pid_file"
-  say "starting silo-$n: http://127.0.0.1:508$n, silo port 1111$n"
+  say "starting silo-$n: http://127.0.0.1:$(http_port "$n"), silo port $(silo_port "$n"), gateway port $(gateway_port "$n")"
   # setsid: the silos outlive this script and the terminal. The child records its own pid before becoming dotnet.
   # shellcheck disable=SC2016 # $$, $0 and $@ are the child shell's.
   ConnectionStrings__Sessions="$connection" \
     SESSIONS_CLUSTER_ID="$CLUSTER_ID" \
-    SESSIONS_SILO_PORT="1111$n" \
+    SESSIONS_SILO_PORT="$(silo_port "$n")" \
+    SESSIONS_GATEWAY_PORT="$(gateway_port "$n")" \
     SESSIONS_ADVERTISED_ADDRESS=127.0.0.1 \
     POD_NAME="silo-$n" \
     setsid sh -c 'echo $$ >"$0"; exec "$@"' "$pid_file" \
-    dotnet "$GATEWAY_DLL" --urls "http://127.0.0.1:508$n" \
+    dotnet "$GATEWAY_DLL" --urls "http://127.0.0.1:$(http_port "$n")" \
     </dev/null >"$log_file" 2>&1 &
 }
 
-# Waits until every silo answers /healthz; a silo that exits first fails the start, with the end of its log.
+# Waits until every silo answers /healthz, which it serves only once it has joined the Orleans cluster; a silo that
+# exits first fails the start, with the end of its log.
 wait_for_silos() {
   local n pid deadline=$((SECONDS + START_TIMEOUT_SECONDS))
   for n in "${SILOS[@]}"; do
     while [[ ! -s $(silo_pid_file "$n") ]] && ((SECONDS < deadline)); do
       sleep 0.1
     done
-    while [[ $(http_status "http://127.0.0.1:508$n/healthz") != 200 ]]; do
+    while [[ $(http_status "http://127.0.0.1:$(http_port "$n")/healthz") != 200 ]]; do
       if ! pid=$(silo_pid "$n"); then
         tail -n 30 "$DATA_DIR/silo-$n.log" >&2
         die "silo-$n exited during start (log: $DATA_DIR/silo-$n.log); 'cluster.sh stop' stops the rest"
@@ -250,7 +267,7 @@ wait_for_silos() {
       ((SECONDS < deadline)) || die "silo-$n (pid $pid) did not answer /healthz in ${START_TIMEOUT_SECONDS}s (log: $DATA_DIR/silo-$n.log)"
       sleep 0.5
     done
-    say "silo-$n answers on http://127.0.0.1:508$n/healthz"
+    say "silo-$n answers on http://127.0.0.1:$(http_port "$n")/healthz"
   done
 }
 
@@ -261,7 +278,7 @@ start_silos() {
       say "silo-$n already running (pid $pid)"
       continue
     fi
-    for port in "508$n" "1111$n"; do
+    for port in "$(http_port "$n")" "$(silo_port "$n")" "$(gateway_port "$n")"; do
       if port_in_use "$port"; then
         die "port $port is taken by another program: silo-$n cannot start"
       fi
@@ -281,7 +298,8 @@ start_silos() {
   wait_for_silos
 }
 
-# SIGTERM to every silo at once (each leaves the membership table: ShuttingDown, then Dead), then waits for all.
+# SIGTERM to every silo at once (each leaves the Orleans cluster: ShuttingDown, its grains deactivated, then Dead
+# in orleans_membership), then waits for all.
 stop_silos() {
   local n pid waited=() deadline
   for n in "${SILOS[@]}"; do
@@ -323,26 +341,60 @@ cmd_stop() {
   stop_postgres
 }
 
+# The cluster's rows of the Orleans membership table (written by the ADO.NET clustering provider): the newest
+# generation of each silo endpoint, since a restart on the same address and port adds a generation and the older
+# ones stay behind as Dead until Orleans removes them. The cluster id is the psql variable `cluster`.
+membership_sql() {
+  cat <<'SQL'
+select m.deployment_id, m.silo_name, m.address, m.port, m.proxy_port as gateway_port, m.generation,
+       m.status || ' ' || case m.status
+         when 1 then 'Created' when 2 then 'Joining' when 3 then 'Active'
+         when 4 then 'ShuttingDown' when 5 then 'Stopping' when 6 then 'Dead' else '?' end as status,
+       to_char(m.iamalive_time, 'HH24:MI:SS') as iamalive_time,
+       round(extract(epoch from now() - m.iamalive_time))::int as seconds_ago,
+       m.generations
+  from (select distinct on (address, port) *, count(*) over (partition by address, port) as generations
+          from orleans_membership
+         where deployment_id = :'cluster'
+         order by address, port, generation desc) m
+ order by m.silo_name, m.port;
+SQL
+}
+
+show_membership() {
+  local bin=$1
+  echo
+  echo "orleans_membership (newest generation of each silo; status 3 Active, 6 Dead):"
+  membership_sql | "$bin/psql" -X -q -h 127.0.0.1 -p "$(<"$PG_PORT_FILE")" -U "$PG_SUPERUSER" -d "$DATABASE" \
+    -v ON_ERROR_STOP=1 -v cluster="$CLUSTER_ID" -P footer=off -f - \
+    || echo "(not readable: the silos' migrations create orleans_membership at their first start)"
+}
+
 # Exit status 0 when PostgreSQL and every silo run, 3 otherwise (as an init script's status).
 cmd_status() {
-  local bin n pid all=0
+  local bin n pid all=0 postgres=0
   bin=$(pg_bin_dir)
   if pg_running "$bin"; then
     printf '%-10s running  127.0.0.1:%s  %s\n' postgres "$(<"$PG_PORT_FILE")" "$PG_DATA"
+    postgres=1
   else
     printf '%-10s stopped\n' postgres
     all=3
   fi
   for n in "${SILOS[@]}"; do
     if pid=$(silo_pid "$n"); then
-      printf '%-10s running  pid %-8s http://127.0.0.1:508%s  healthz %s  readyz %s  silo port 1111%s\n' \
-        "silo-$n" "$pid" "$n" \
-        "$(http_status "http://127.0.0.1:508$n/healthz")" "$(http_status "http://127.0.0.1:508$n/readyz")" "$n"
+      printf '%-10s running  pid %-8s http://127.0.0.1:%s  healthz %s  readyz %s  silo port %s  gateway port %s\n' \
+        "silo-$n" "$pid" "$(http_port "$n")" \
+        "$(http_status "http://127.0.0.1:$(http_port "$n")/healthz")" "$(http_status "http://127.0.0.1:$(http_port "$n")/readyz")" \
+        "$(silo_port "$n")" "$(gateway_port "$n")"
     else
       printf '%-10s stopped\n' "silo-$n"
       all=3
     fi
   done
+  if ((postgres)); then
+    show_membership "$bin"
+  fi
   return "$all"
 }
 
@@ -361,4 +413,7 @@ main() {
   esac
 }
 
-main "$@"
+# Sourced (by tests, to call the functions above) it only defines; run, it acts.
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+  main "$@"
+fi

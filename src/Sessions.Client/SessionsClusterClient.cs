@@ -1,96 +1,71 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Sessions.Abstractions;
-using Sessions.Actors;
-using Sessions.Storage;
 
 namespace Sessions.Client;
 
 /// <summary>
-/// A connection to a Sessions cluster for other .NET services, shaped like Orleans' <c>IClusterClient</c>: grain
-/// references whose calls go straight to the silo that owns the grain (found through the membership table, with the
-/// same placement the silos use), with the same JSON boundary as calls inside the cluster. Calls ride through silo
-/// failures: a silo that cannot be reached or is leaving is skipped at once and the call goes to the next owner.
-/// A call whose connection breaks after it was sent fails with <see cref="RuntimeErrors.CallInterrupted"/>, since it
-/// may have run; retry it if it is idempotent (an append with a client_message_id is).
+/// An Orleans client connected to a Sessions cluster, for a .NET program that has no host of its own (one that has
+/// uses <see cref="SessionsClientBuilderExtensions.UseSessionsCluster"/> instead). Calls go through one of the silos'
+/// gateways to the silo that holds the grain. Reads and appends with a client_message_id ride through a silo's death (resent by
+/// <see cref="RetrySafeCallFilter"/>); other calls that were in flight then fail with the Orleans exception that says
+/// so (<c>SiloUnavailableException</c>, <c>OrleansMessageRejectionException</c>), since they may have taken effect.
 /// </summary>
 /// <example>
 /// <code>
-/// await using var client = await SessionsClusterClient.ConnectAsync(new() { ConnectionString = "Host=db;Database=sessions;Username=app" });
-/// var session = client.GetGrain&lt;IChatSessionGrain&gt;(sessionId);
+/// await using var sessions = await SessionsClusterClient.ConnectAsync(new ClusterClientOptions { ConnectionString = "Host=db;Database=sessions;Username=app" });
+/// var session = sessions.GetGrain&lt;IChatSessionGrain&gt;(sessionId);
 /// var result = await session.AppendAsync(new AppendMessageCommand("alice", "text", content, null, "msg-1", null));
 /// </code>
 /// </example>
-public sealed class SessionsClusterClient : IGrainFactory, IAsyncDisposable
+public sealed class SessionsClusterClient : IAsyncDisposable
 {
-    private readonly ServiceProvider _services;
-    private readonly IGrainFactory _grains;
-    private readonly List<IHostedService> _background;
+    private readonly IHost _host;
 
-    private SessionsClusterClient(ServiceProvider services)
+    private SessionsClusterClient(IHost host)
     {
-        _services = services;
-        _grains = services.GetRequiredService<IGrainFactory>();
-        _background = services.GetServices<IHostedService>().ToList();
+        _host = host;
+        Client = host.Services.GetRequiredService<IClusterClient>();
     }
 
-    /// <summary>The silos this client currently sends calls to.</summary>
-    public ClusterView View => _services.GetRequiredService<IClusterMembership>().View;
+    /// <summary>The Orleans client itself: grains, observers, streams.</summary>
+    public IClusterClient Client { get; }
 
-    /// <summary>Reads the membership table and starts keeping it fresh; fails if the database cannot be read.</summary>
-    public static async Task<SessionsClusterClient> ConnectAsync(ClusterClientOptions options, CancellationToken cancellationToken = default)
+    /// <summary>Connects to the cluster; fails if no gateway can be reached within Orleans' connection retries.</summary>
+    /// <param name="logging">Where the client logs; nowhere by default.</param>
+    public static async Task<SessionsClusterClient> ConnectAsync(
+        ClusterClientOptions options, Action<ILoggingBuilder>? logging = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var services = new ServiceCollection();
-        services.AddSingleton(options.LoggerFactory ?? NullLoggerFactory.Instance);
-        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
-        services.AddSingleton(provider => SessionsDataSource.Create(options.ConnectionString, provider.GetService<ILoggerFactory>()));
-        services.AddSessionsMembership(options.ClusterId);
-        services.Configure<GrainCallOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
-        services.AddClusterClient(cluster =>
-            {
-                cluster.ClusterId = options.ClusterId;
-                options.Cluster?.Invoke(cluster);
-            })
-            .AddJsonContext(SessionsJsonContext.Default)
-            .AddGrainInterface<IChatSessionGrain>();
-
-        var client = new SessionsClusterClient(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }));
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        logging?.Invoke(builder.Logging);
+        builder.UseOrleansClient(client => client.UseSessionsCluster(options));
+        var host = builder.Build();
         try
         {
-            foreach (var service in client._background)
-            {
-                await service.StartAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            return client;
+            await host.StartAsync(cancellationToken);
+            return new SessionsClusterClient(host);
         }
         catch
         {
-            await client.DisposeAsync().ConfigureAwait(false);
+            host.Dispose();
             throw;
         }
     }
 
-    public TGrainInterface GetGrain<TGrainInterface>(string key) where TGrainInterface : IGrainWithStringKey => _grains.GetGrain<TGrainInterface>(key);
-
-    /// <summary>Not supported: a client has no endpoint for silos to call back (observers live on silos).</summary>
-    public ObserverReference CreateObjectReference<TObserver>(TObserver observer) where TObserver : IGrainObserver =>
-        throw new NotSupportedException("Observers live on silos; a cluster client has no endpoint for grains to call.");
-
-    public void DeleteObjectReference(ObserverReference reference) => _grains.DeleteObjectReference(reference);
-
-    public TObserver GetObserver<TObserver>(ObserverReference reference) where TObserver : IGrainObserver => _grains.GetObserver<TObserver>(reference);
+    /// <summary>A reference to the grain with this string key, as <see cref="IGrainFactory.GetGrain{TGrainInterface}(string, string?)"/>.</summary>
+    public TGrainInterface GetGrain<TGrainInterface>(string key) where TGrainInterface : IGrainWithStringKey =>
+        Client.GetGrain<TGrainInterface>(key);
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var service in _background)
+        try
         {
-            await service.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await _host.StopAsync();
         }
-
-        await _services.DisposeAsync().ConfigureAwait(false);
+        finally
+        {
+            _host.Dispose();
+        }
     }
 }

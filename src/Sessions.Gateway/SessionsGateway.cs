@@ -12,7 +12,8 @@ namespace Sessions.Gateway;
 /// <summary>
 /// Composes the gateway: one place that both <c>Program</c> and the tests call, so the host under test is the host
 /// that ships. Building resolves the database first (configured, or a private embedded server), then registers the
-/// services, builds the app, maps the routes and applies the schema migrations, all before anything is served.
+/// services (the Orleans silo among them), builds the app, maps the routes and applies the schema migrations (the
+/// Orleans provider tables among them), all before the silo starts or anything is served.
 /// </summary>
 public static class SessionsGateway
 {
@@ -32,12 +33,14 @@ public static class SessionsGateway
         });
         configure?.Invoke(builder);
 
-        // Kestrel ignores (with a warning) URL settings once endpoints are configured in code, as the silo endpoint
-        // is; so the public URLs are taken out of the host's settings and bound in code too.
+        // --urls (or ASPNETCORE_URLS, or Kestrel:Endpoints) when given; else loopback only, on the documented port.
         var publicUrls = builder.Configuration["urls"] is { Length: > 0 } urls ? urls
             : builder.Configuration.GetSection("Kestrel:Endpoints").Exists() ? null
             : DefaultUrl;
-        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, null);
+        if (publicUrls == DefaultUrl)
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
 
         // The app's own logging exists only once it is built, but the database must be known before that:
         // start-up logs (and the embedded server, for its whole life) use a logger configured the same way.
@@ -50,7 +53,7 @@ public static class SessionsGateway
         try
         {
             database = await GatewayDatabase.OpenAsync(builder.Configuration, logger, ct).ConfigureAwait(false);
-            builder.AddGatewayServices(database.ConnectionString, publicUrls);
+            builder.AddGatewayServices(database.ConnectionString);
             app = builder.Build();
             app.UseGatewayPipeline();
             await MigrationRunner.ApplyAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), logger, ct).ConfigureAwait(false);

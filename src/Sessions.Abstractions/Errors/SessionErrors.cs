@@ -1,9 +1,9 @@
-using Sessions.Actors;
+using System.Globalization;
 
 namespace Sessions.Abstractions;
 
 /// <summary>
-/// The stable error codes of the domain. Grains raise them as <see cref="GrainException"/>s; the gateway maps
+/// The stable error codes of the domain. Grains raise them as <see cref="SessionException"/>s; the gateway maps
 /// each code to an HTTP status and a problem type <c>urn:sessions:problem:{code}</c>.
 /// </summary>
 public static class SessionErrors
@@ -20,22 +20,25 @@ public static class SessionErrors
     public const string ContentTooLarge = "content-too-large";
 
     /// <summary>
-    /// Two activations of the session (on two silos, briefly, while membership changes) kept extending the log, and
-    /// this append lost every race. It was not stored: always safe to send again.
+    /// Another writer kept extending the session's log (possible only if two activations of one session ever ran at
+    /// once), and this append lost every race. It was not stored: always safe to send again.
     /// </summary>
     public const string SessionContended = "session-contended";
 
     /// <summary>The detail key that carries the session's current <c>last_seq</c> on a <see cref="SeqConflict"/>.</summary>
     public const string CurrentSeqDetail = "current_seq";
 
-    /// <summary>A request that breaks a rule; <paramref name="field"/> names the offending field (snake_case).</summary>
-    public static GrainException Invalid(string field, string message) =>
-        new(Validation, message, new Dictionary<string, string> { ["field"] = field });
+    /// <summary>The detail key that names the offending field (snake_case) of a <see cref="Validation"/> error.</summary>
+    public const string FieldDetail = "field";
 
-    public static GrainException NotFound(string sessionId) =>
+    /// <summary>A request that breaks a rule; <paramref name="field"/> names the offending field (snake_case).</summary>
+    public static SessionException Invalid(string field, string message) =>
+        new(Validation, message, new Dictionary<string, string> { [FieldDetail] = field });
+
+    public static SessionException NotFound(string sessionId) =>
         new(SessionNotFound, $"Session '{sessionId}' does not exist.");
 
-    public static GrainException Conflict(long currentSeq, long expectedSeq) =>
+    public static SessionException Conflict(long currentSeq, long expectedSeq) =>
         new(SeqConflict, $"Expected last_seq {expectedSeq}, but the session is at {currentSeq}.",
-            new Dictionary<string, string> { [CurrentSeqDetail] = currentSeq.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            new Dictionary<string, string> { [CurrentSeqDetail] = currentSeq.ToString(CultureInfo.InvariantCulture) });
 }

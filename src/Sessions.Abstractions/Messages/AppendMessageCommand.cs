@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Sessions.Actors;
 
 namespace Sessions.Abstractions;
 
@@ -9,13 +8,14 @@ namespace Sessions.Abstractions;
 /// <see cref="ExpectedSeq"/>, when set, is the <c>last_seq</c> the sender believes the session has: the
 /// append succeeds only if it does (the message then gets <c>ExpectedSeq + 1</c>).
 /// </summary>
+[GenerateSerializer, Immutable, Alias("Sessions.AppendMessageCommand")]
 public sealed record AppendMessageCommand(
-    string SenderId,
-    string Kind,
-    JsonElement Content,
-    JsonElement? Metadata,
-    string? ClientMessageId,
-    long? ExpectedSeq) : IRetrySafe
+    [property: Id(0)] string SenderId,
+    [property: Id(1)] string Kind,
+    [property: Id(2)] JsonElement Content,
+    [property: Id(3)] JsonElement? Metadata,
+    [property: Id(4)] string? ClientMessageId,
+    [property: Id(5)] long? ExpectedSeq) : IRetrySafe
 {
     /// <summary>With a client_message_id, sending the append twice stores it once: safe to resend after an interruption.</summary>
     [JsonIgnore]

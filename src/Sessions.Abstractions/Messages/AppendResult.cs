@@ -1,4 +1,7 @@
 namespace Sessions.Abstractions;
 
 /// <summary>The stored message; <see cref="Created"/> is false when the append replayed an earlier one.</summary>
-public sealed record AppendResult(ChatMessage Message, bool Created);
+[GenerateSerializer, Immutable, Alias("Sessions.AppendResult")]
+public sealed record AppendResult(
+    [property: Id(0)] ChatMessage Message,
+    [property: Id(1)] bool Created);

@@ -5,4 +5,8 @@ namespace Sessions.Abstractions;
 /// otherwise it reads the newest <see cref="Limit"/> messages before <see cref="BeforeSeq"/> (or the end).
 /// Both bounds are exclusive; pages are always in ascending <c>seq</c> order.
 /// </summary>
-public sealed record MessageQuery(long? AfterSeq, long? BeforeSeq, int Limit);
+[GenerateSerializer, Immutable, Alias("Sessions.MessageQuery")]
+public sealed record MessageQuery(
+    [property: Id(0)] long? AfterSeq,
+    [property: Id(1)] long? BeforeSeq,
+    [property: Id(2)] int Limit);

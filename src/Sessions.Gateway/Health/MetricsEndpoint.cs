@@ -3,13 +3,13 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Sessions.Actors;
+using Orleans.Runtime;
 
 namespace Sessions.Gateway.Health;
 
 /// <summary>
-/// <c>/metrics</c> in the Prometheus text format: this silo's activations and its view of the cluster.
-/// (The OpenTelemetry Prometheus exporter does not restore here, so the few gauges are written directly.)
+/// <c>/metrics</c> in the Prometheus text format: this silo's activations and its view of the cluster, read from
+/// Orleans. (The OpenTelemetry Prometheus exporter is a pre-release here, so the few gauges are written directly.)
 /// </summary>
 public static class MetricsEndpoint
 {
@@ -18,12 +18,13 @@ public static class MetricsEndpoint
         app.MapGet("/metrics", (HttpContext context) =>
         {
             var services = context.RequestServices;
-            var membership = services.GetRequiredService<MembershipService>();
+            var snapshot = services.GetRequiredService<IClusterMembershipService>().CurrentSnapshot;
+            var self = services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
             var text = new StringBuilder();
-            Gauge(text, "sessions_activations", "Grain activations living on this silo.", services.GetRequiredService<ISiloStatistics>().ActivationCount);
-            Gauge(text, "sessions_silo_status", "This silo's membership status: 1 joining, 2 active, 3 shutting down, 4 dead, 0 not joined.", (int?)membership.Status ?? 0);
-            Gauge(text, "sessions_cluster_active_silos", "Active silos in this silo's view of the cluster.", membership.View.ActiveSilos.Length);
-            Gauge(text, "sessions_cluster_view_version", "Version of the membership table this silo last read.", membership.View.Version);
+            Gauge(text, "sessions_activations", "Grain activations living on this silo.", services.GetRequiredService<IActivationWorkingSet>().Count);
+            Gauge(text, "sessions_silo_status", "This silo's Orleans status: 1 created, 2 joining, 3 active, 4 shutting down, 5 stopping, 6 dead.", (int)snapshot.GetSiloStatus(self));
+            Gauge(text, "sessions_cluster_active_silos", "Active silos in this silo's view of the cluster.", snapshot.Members.Values.Count(m => m.Status == SiloStatus.Active));
+            Gauge(text, "sessions_cluster_view_version", "Version of the membership this silo last saw.", snapshot.Version.Value);
             return Results.Text(text.ToString(), "text/plain; version=0.0.4");
         }).WithTags("Health");
         return app;

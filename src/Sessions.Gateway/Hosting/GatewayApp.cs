@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
 using Sessions.Storage.Embedded;
 
 namespace Sessions.Gateway.Hosting;
@@ -44,11 +45,13 @@ public sealed class GatewayApp : IAsyncDisposable
 
     /// <summary>The public addresses Kestrel listens on (real ports, also when port 0 was asked for); known once started.</summary>
     public IReadOnlyCollection<string> Addresses =>
-        App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
-            .Where(a => new Uri(a).Port != SiloPort).ToArray() ?? [];
+        App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
 
-    /// <summary>The port of the silo-to-silo endpoint (known once started when 0 was asked for).</summary>
-    public int SiloPort => App.Services.GetRequiredService<Sessions.Actors.SiloEndpoint>().BoundPort;
+    /// <summary>This silo's address in the cluster (silo-to-silo endpoint and generation).</summary>
+    public SiloAddress SiloAddress => App.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+
+    /// <summary>The port Orleans clients connect to (<c>SESSIONS_GATEWAY_PORT</c>).</summary>
+    public int GatewayPort => App.Services.GetRequiredService<ILocalSiloDetails>().GatewayAddress?.Endpoint.Port ?? 0;
 
     /// <summary>Runs until the process is asked to stop (Ctrl+C, SIGTERM).</summary>
     public Task RunAsync() => App.RunAsync();

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Sessions.Actors;
 using Sessions.Gateway.Api.Messages;
 using Sessions.Gateway.Api.Participants;
 using Sessions.Gateway.Api.Sessions;
@@ -16,7 +15,6 @@ public static class GatewayPipelineExtensions
         app.UseGatewayProblems();
         app.MapHealthEndpoints();
         app.MapMetricsEndpoint();
-        app.MapSiloEndpoints();
         app.MapOpenApi();
         app.MapParticipantsApi();
         app.MapSessionsApi();

@@ -2,30 +2,27 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Sessions.Abstractions;
-using Sessions.Actors;
+using Sessions.Client;
+using Sessions.Gateway.Grains;
 using Sessions.Gateway.Health;
 using Sessions.Gateway.Requests;
 using Sessions.Gateway.Serialization;
-using Sessions.Grains;
 using Sessions.Storage;
 
 namespace Sessions.Gateway.Hosting;
 
 public static class GatewayServicesExtensions
 {
-    /// <summary>The configuration section of the silo's options (<see cref="SiloOptions"/>, such as <c>CollectionAge</c>).</summary>
-    public const string SiloSectionName = "Sessions:Silo";
+    /// <summary>The section of the resend schedule for retry-safe grain calls (<see cref="RetrySafeCallOptions"/>).</summary>
+    public const string RetriesSectionName = "Sessions:RetrySafeCalls";
 
-    /// <summary>Registers storage, the silo with the chat grains, the HTTP API's JSON contracts, health checks and OpenAPI.</summary>
-    public static WebApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder, string connectionString, string? publicUrls)
+    /// <summary>Registers storage, the Orleans silo with the chat grains, the HTTP API's JSON contracts, health checks and OpenAPI.</summary>
+    public static WebApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder, string connectionString)
     {
         var services = builder.Services;
-        var configuration = builder.Configuration;
-
         services.AddOptions<LimitsOptions>()
             .BindConfiguration(LimitsOptions.SectionName)
             .Validate(LimitsAreSane, $"Every {LimitsOptions.SectionName} value must be positive, DefaultPageSize at most MaxPageSize, "
@@ -33,21 +30,12 @@ public static class GatewayServicesExtensions
             .ValidateOnStart();
 
         services.AddSessionsStorage(connectionString);
-        var cluster = new ClusterOptions();
-        ClusterSettings.Apply(configuration, cluster);
-        services.AddSessionsMembership(cluster.ClusterId);
-        services.AddSilo(silo => configuration.GetSection(SiloSectionName).Bind(silo))
-            .AddChatGrains()
-            .UseClustering(options => ClusterSettings.Apply(configuration, options));
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            if (publicUrls is not null)
-            {
-                PublicEndpoints.Listen(kestrel, publicUrls);
-            }
-
-            kestrel.ApplicationServices.GetRequiredService<SiloEndpoint>().Listen(kestrel);
-        });
+        builder.UseOrleans(silo => silo.UseSessionsSilo(builder.Configuration, connectionString));
+        services.AddOptions<RetrySafeCallOptions>().BindConfiguration(RetriesSectionName);
+        services.AddSingleton<RetrySafeCalls>();
+        services.AddSingleton<ChatSessionGrains>();
+        services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.SectionName);
+        services.AddHostedService<ShutdownDrain>();
 
         services.ConfigureHttpJsonOptions(json => ConfigureJson(json.SerializerOptions));
         services.AddSingleton<JsonRequestBody>();

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Sessions.Abstractions;
-using Sessions.Actors;
 
 namespace Sessions.Gateway.Problems;
 
@@ -64,18 +63,18 @@ public static class ApiProblems
             : $"Content-Type '{contentType}' is not accepted; send application/json (UTF-8).");
 
     /// <summary>True for the errors a grain raises on purpose; anything else is a fault and becomes a 500.</summary>
-    public static bool IsMapped(GrainException exception) => ProblemCatalog.IsKnown(exception.Code);
+    public static bool IsMapped(SessionException exception) => ProblemCatalog.IsKnown(exception.Code);
 
     /// <summary>
     /// The problem for a domain error. Its details become extensions: a validation error's <c>field</c> becomes the
     /// <c>errors</c> map, numeric facts such as <c>current_seq</c> stay numbers, the rest are strings.
     /// </summary>
-    public static ProblemHttpResult FromGrain(GrainException exception, int? status = null)
+    public static ProblemHttpResult FromGrain(SessionException exception, int? status = null)
     {
         var extensions = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var (key, value) in exception.Details)
         {
-            if (key == "field" && exception.Code == SessionErrors.Validation)
+            if (key == SessionErrors.FieldDetail && exception.Code == SessionErrors.Validation)
             {
                 extensions[ErrorsExtension] = new Dictionary<string, string[]> { [value] = [exception.Message] };
             }

@@ -26,7 +26,6 @@ internal static class ProblemCatalog
         [ProblemCodes.MethodNotAllowed] = (StatusCodes.Status405MethodNotAllowed, "Method not allowed"),
         [ProblemCodes.SiloUnavailable] = (StatusCodes.Status503ServiceUnavailable, "Service unavailable"),
         [ProblemCodes.CallInterrupted] = (StatusCodes.Status503ServiceUnavailable, "Interrupted; the request may or may not have taken effect"),
-        [ProblemCodes.GrainMoved] = (StatusCodes.Status503ServiceUnavailable, "Moved to another silo; the request was not carried out, send it again"),
         [ProblemCodes.Timeout] = (StatusCodes.Status504GatewayTimeout, "Timed out"),
         [ProblemCodes.NotReady] = (StatusCodes.Status503ServiceUnavailable, "Not ready"),
         [ProblemCodes.Internal] = (StatusCodes.Status500InternalServerError, "Internal error"),

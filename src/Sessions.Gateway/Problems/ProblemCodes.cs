@@ -11,9 +11,8 @@ public static class ProblemCodes
     public const string UnsupportedMediaType = "unsupported-media-type";
     public const string NotFound = "not-found";
     public const string MethodNotAllowed = "method-not-allowed";
-    public const string SiloUnavailable = Sessions.Actors.RuntimeErrors.SiloUnavailable;
-    public const string CallInterrupted = Sessions.Actors.RuntimeErrors.CallInterrupted;
-    public const string GrainMoved = Sessions.Actors.RuntimeErrors.GrainMoved;
+    public const string SiloUnavailable = "silo-unavailable";
+    public const string CallInterrupted = "call-interrupted";
     public const string Timeout = "timeout";
     public const string NotReady = "not-ready";
     public const string Internal = "internal";

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Sessions.Abstractions;
 using Sessions.Gateway.Problems;
+using Sessions.Storage.Text;
 
 namespace Sessions.Gateway.Requests;
 
@@ -159,7 +160,7 @@ public sealed class JsonRequestBody(IOptions<LimitsOptions> limits)
                         {
                             unstorable.Add(field, problem == JsonTextProblem.Nul
                                 ? $"{field} contains a NUL character (\\u0000), which cannot be stored."
-                                : $"{field} contains a number with more than {StorableText.MaxNumberDigits} digits before or after the decimal point (written without exponent), which cannot be stored.");
+                                : $"{field} contains a number with more than {StorableText.MaxNumberDigits} digits before or after the decimal point (written without exponent), or an exponent beyond {StorableText.MaxExponent}, which cannot be stored.");
                         }
 
                         break;

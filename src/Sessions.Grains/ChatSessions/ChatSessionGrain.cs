@@ -1,23 +1,24 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
-using Sessions.Actors;
 using Sessions.Storage.Messages;
 using Sessions.Storage.Participants;
 using Sessions.Storage.Sessions;
+using Sessions.Storage.Text;
 
 namespace Sessions.Grains;
 
 /// <summary>
 /// One chat session. The activation holds the session row and a tail cache of its newest messages.
 ///
-/// Appends are serialized by the runtime (one turn at a time), so the grain knows the next seq without asking
-/// the database. The commit is still fenced by the database: the insert happens only if the session's last_seq
-/// is what this activation believes it is. If another activation (on another silo, during a membership change)
-/// got there first, this one checks it still owns the session (else the call goes to the owner), reloads from the
-/// database and appends at the log's end; correctness never rests on placement. An activation handing over after
-/// appending tells the owner how far the log reaches, so the owner's tail cache misses nothing.
+/// Orleans runs one turn at a time, so the grain knows the next seq without asking the database. The commit is still
+/// fenced by the database: the insert happens only if the session's last_seq is what this activation believes it is.
+/// Orleans keeps one activation per session, but correctness never rests on that alone: should a second activation
+/// ever write first (a silo declared dead too early, a partition), this one reloads and appends at the log's end,
+/// where the database picks the seq.
+/// The grain type name is pinned, so renaming the class cannot change the identity of existing sessions' grains.
 /// </summary>
+[GrainType("chatsession")]
 public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
 {
     private readonly SessionStore _sessions;
@@ -28,7 +29,6 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
     private readonly ILogger<ChatSessionGrain> _logger;
     private readonly TailCache _tail;
     private ChatSession? _session;
-    private bool _appendedHere;
 
     public ChatSessionGrain(
         SessionStore sessions,
@@ -47,41 +47,9 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
         _tail = new TailCache(_options.TailCacheSize);
     }
 
-    private string Id => GetPrimaryKeyString();
+    private string Id => this.GetPrimaryKeyString();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken) => ReloadAsync(cancellationToken);
-
-    /// <summary>
-    /// An activation handing the session to another silo may have appended after the new owner loaded the tail
-    /// (while the two silos' views disagreed): it tells the owner how far the log reaches.
-    /// </summary>
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (reason.Code != DeactivationReasonCode.PlacementChanged || !_appendedHere || _session is not { } session
-            || await IsPlacedHereAsync().ConfigureAwait(false))
-        {
-            return;
-        }
-
-        try
-        {
-            await GrainFactory.GetGrain<IChatSessionGrain>(Id).CatchUpAsync(session.LastSeq).WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is GrainException or GrainInvocationException or TimeoutException or OperationCanceledException)
-        {
-            // The owner reloads anyway on its next append; only its reads stay behind until then.
-            LogCatchUpNotSent(_logger, e, Id, session.LastSeq);
-        }
-    }
-
-    public async Task CatchUpAsync(long lastSeq)
-    {
-        if (_session is null || _session.LastSeq < lastSeq)
-        {
-            LogCatchingUp(_logger, Id, _session?.LastSeq ?? 0, lastSeq);
-            await ReloadAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-    }
 
     public async Task<ChatSession> CreateAsync(CreateSessionCommand command)
     {
@@ -108,8 +76,8 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
 
         MessageValidator.RequireToken("task_id", command.TaskId, _limits);
 
-        await RequireParticipantsAsync(command).ConfigureAwait(false);
-        _session = await _sessions.TryInsertAsync(Id, command with { Kind = kind }, CancellationToken.None).ConfigureAwait(false)
+        await RequireParticipantsAsync(command);
+        _session = await _sessions.TryInsertAsync(Id, command with { Kind = kind }, CancellationToken.None)
             ?? throw AlreadyExists();
         _tail.Reset([], 0);
         LogCreated(_logger, Id);
@@ -124,15 +92,13 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
         MessageValidator.Validate(command, _limits);
         if (!session.HasParticipant(command.SenderId))
         {
-            throw new GrainException(SessionErrors.SenderNotParticipant, $"'{command.SenderId}' is not a participant of session '{Id}'.");
+            throw new SessionException(SessionErrors.SenderNotParticipant, $"'{command.SenderId}' is not a participant of session '{Id}'.");
         }
 
-        // After a lost race the retry appends at the log's end, where the database picks the seq: retrying the
-        // compare-and-swap could lose again and again to the other activation, whose last_seq is always fresh.
         var lostRace = false;
         for (var attempt = 1; ; attempt++)
         {
-            if (await FindReplayAsync(command.ClientMessageId).ConfigureAwait(false) is { } original)
+            if (await FindReplayAsync(command.ClientMessageId) is { } original)
             {
                 return new AppendResult(original, Created: false);
             }
@@ -140,7 +106,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
             session = RequireSession();
             if (!SessionStatusTransitions.AcceptsMessages(session.Status))
             {
-                throw new GrainException(SessionErrors.SessionNotWritable, $"Session '{Id}' is {session.Status.ToString().ToLowerInvariant()} and takes no messages.");
+                throw new SessionException(SessionErrors.SessionNotWritable, $"Session '{Id}' is {Name(session.Status)} and takes no messages.");
             }
 
             if (command.ExpectedSeq is { } expected && expected != session.LastSeq)
@@ -150,13 +116,13 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
 
             if (session.Status == SessionStatus.Idle)
             {
-                await ChangeStatusAsync(SessionStatus.Active).ConfigureAwait(false);
+                await ChangeStatusAsync(SessionStatus.Active);
             }
 
             var message = new NewMessage(Guid.CreateVersion7(), Id, command.SenderId, command.Kind, command.Content, command.Metadata, command.ClientMessageId);
             var outcome = lostRace
-                ? await _messages.AppendAtEndAsync(message, command.ExpectedSeq, CancellationToken.None).ConfigureAwait(false)
-                : await _messages.TryAppendAsync(message, session.LastSeq, CancellationToken.None).ConfigureAwait(false);
+                ? await _messages.AppendAtEndAsync(message, command.ExpectedSeq, CancellationToken.None)
+                : await _messages.TryAppendAsync(message, session.LastSeq, CancellationToken.None);
             switch (outcome)
             {
                 case AppendOutcome.Appended appended when appended.Message.Seq == session.LastSeq + 1:
@@ -164,28 +130,22 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
                     return new AppendResult(appended.Message, Created: true);
                 case AppendOutcome.Appended appended:
                     // The other activation wrote in between: the cache misses those messages, so take the log's end.
-                    _appendedHere = true;
-                    await ReloadAsync(CancellationToken.None).ConfigureAwait(false);
+                    await ReloadAsync(CancellationToken.None);
                     return new AppendResult(appended.Message, Created: true);
                 case AppendOutcome.DuplicateClientMessageId:
                     // Another activation stored this client_message_id a moment ago: the reload finds it.
-                    await ReloadAsync(CancellationToken.None).ConfigureAwait(false);
+                    await ReloadAsync(CancellationToken.None);
                     break;
                 default:
-                    // Another activation of this session wrote first: some silo's view of the cluster is stale. If it
-                    // is this one's, the session lives elsewhere now and the call goes there; nothing was stored.
-                    if (!await IsPlacedHereAsync().ConfigureAwait(false))
-                    {
-                        throw new GrainMovedException($"Session '{Id}' is owned by another silo.");
-                    }
-
+                    // Another activation of this session wrote first. Retrying the compare-and-swap could lose again and
+                    // again to a writer whose last_seq is always fresh; appending at the log's end cannot lose.
                     if (attempt >= _options.MaxAppendAttempts)
                     {
-                        throw new GrainException(SessionErrors.SessionContended, $"Session '{Id}' is being written by another activation; the message was not stored, send it again.");
+                        throw new SessionException(SessionErrors.SessionContended, $"Session '{Id}' is being written by another activation; the message was not stored, send it again.");
                     }
 
                     LogLostRace(_logger, Id, session.LastSeq);
-                    await ReloadAsync(CancellationToken.None).ConfigureAwait(false);
+                    await ReloadAsync(CancellationToken.None);
                     lostRace = true;
                     break;
             }
@@ -194,14 +154,14 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
 
     public async Task<MessagePage> ListMessagesAsync(MessageQuery query)
     {
-        var page = await ReadPageAsync(query).ConfigureAwait(false);
+        var page = await ReadPageAsync(query);
         return new MessagePage(page.Messages.Select(m => m.Message).ToList(), page.NextAfterSeq, page.NextBeforeSeq);
     }
 
-    public async Task<Serialized<MessagePage>> ListMessagesJsonAsync(MessageQuery query)
+    public async Task<MessagePageJson> ListMessagesJsonAsync(MessageQuery query)
     {
-        var page = await ReadPageAsync(query).ConfigureAwait(false);
-        return new Serialized<MessagePage>(MessagePageWriter.Write(page.Messages, page.NextAfterSeq, page.NextBeforeSeq));
+        var page = await ReadPageAsync(query);
+        return new MessagePageJson(MessagePageWriter.Write(page.Messages, page.NextAfterSeq, page.NextBeforeSeq));
     }
 
     private async Task<(IReadOnlyList<CachedMessage> Messages, long? NextAfterSeq, long? NextBeforeSeq)> ReadPageAsync(MessageQuery query)
@@ -229,7 +189,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
             var to = Math.Min(upper - 1, after + query.Limit);
             var page = _tail.Covers(after + 1, to)
                 ? _tail.Range(after + 1, to)
-                : Cached((await _messages.ReadForwardAsync(Id, after, query.Limit, CancellationToken.None).ConfigureAwait(false)).Where(m => m.Seq < upper));
+                : Cached((await _messages.ReadForwardAsync(Id, after, query.Limit, CancellationToken.None)).Where(m => m.Seq < upper));
             var more = page.Count > 0 && page[^1].Message.Seq < upper - 1;
             return (page, more ? page[^1].Message.Seq : null, null);
         }
@@ -238,7 +198,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
             var from = Math.Max(1, upper - query.Limit);
             var page = _tail.Covers(from, upper - 1)
                 ? _tail.Range(from, upper - 1)
-                : Cached(await _messages.ReadBackwardAsync(Id, upper, query.Limit, CancellationToken.None).ConfigureAwait(false));
+                : Cached(await _messages.ReadBackwardAsync(Id, upper, query.Limit, CancellationToken.None));
             var more = page.Count > 0 && page[0].Message.Seq > 1;
             return (page, null, more ? page[0].Message.Seq : null);
         }
@@ -256,29 +216,40 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
 
         if (!SessionStatusTransitions.IsAllowed(session.Status, status))
         {
-            throw new GrainException(
+            throw new SessionException(
                 SessionErrors.InvalidTransition,
                 $"Session '{Id}' cannot move from {Name(session.Status)} to {Name(status)}.",
                 new Dictionary<string, string> { ["from"] = Name(session.Status), ["to"] = Name(status) });
         }
 
-        var changed = await _sessions.TryChangeStatusAsync(Id, session.Status, status, CancellationToken.None).ConfigureAwait(false);
+        var changed = await _sessions.TryChangeStatusAsync(Id, session.Status, status, CancellationToken.None);
         if (changed is null)
         {
-            // The row moved under us (another activation): take the database's word and let the caller decide again.
-            await ReloadAsync(CancellationToken.None).ConfigureAwait(false);
-            throw new GrainException(SessionErrors.InvalidTransition, $"Session '{Id}' changed status concurrently; it is now {Name(RequireSession().Status)}.");
+            // The row moved under us (another writer): take the database's word. It may already be where we were going.
+            await ReloadAsync(CancellationToken.None);
+            return RequireSession().Status == status
+                ? RequireSession()
+                : throw new SessionException(SessionErrors.InvalidTransition, $"Session '{Id}' changed status concurrently; it is now {Name(RequireSession().Status)}.");
         }
 
-        _session = changed;
+        if (changed.LastSeq != _tail.LastSeq)
+        {
+            // Another writer extended the log meanwhile: the row knows, the tail cache must too before the next append.
+            await ReloadAsync(CancellationToken.None);
+        }
+        else
+        {
+            _session = changed;
+        }
+
         LogStatusChanged(_logger, Id, session.Status, status);
-        return changed;
+        return RequireSession();
     }
 
     private async Task ReloadAsync(CancellationToken cancellationToken)
     {
         // A key no row can have (a cluster client may pass any string): no session, and no query the database refuses.
-        _session = StorableText.IsStorable(Id) ? await _sessions.GetAsync(Id, cancellationToken).ConfigureAwait(false) : null;
+        _session = StorableText.IsStorable(Id) ? await _sessions.GetAsync(Id, cancellationToken) : null;
         if (_session is null)
         {
             return;
@@ -286,7 +257,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
 
         var newest = _session.LastSeq == 0
             ? []
-            : await _messages.ReadBackwardAsync(Id, _session.LastSeq + 1, _options.TailCacheSize, cancellationToken).ConfigureAwait(false);
+            : await _messages.ReadBackwardAsync(Id, _session.LastSeq + 1, _options.TailCacheSize, cancellationToken);
         _tail.Reset(newest, _session.LastSeq);
     }
 
@@ -304,13 +275,12 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
 
         // Older than the tail cache holds: only then is a lookup worth a round trip, and only if the log is longer than the cache.
         return _tail.FirstSeq > 1
-            ? await _messages.FindByClientMessageIdAsync(Id, clientMessageId, CancellationToken.None).ConfigureAwait(false)
+            ? await _messages.FindByClientMessageIdAsync(Id, clientMessageId, CancellationToken.None)
             : null;
     }
 
     private void Remember(ChatMessage message)
     {
-        _appendedHere = true;
         _tail.Add(message);
         _session = RequireSession() with
         {
@@ -324,16 +294,16 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
     private async Task RequireParticipantsAsync(CreateSessionCommand command)
     {
         string[] ids = command.AgentId is null ? [command.InitiatorId, command.PeerId] : [command.InitiatorId, command.PeerId, command.AgentId];
-        var missing = await _participants.FindMissingAsync(ids, CancellationToken.None).ConfigureAwait(false);
+        var missing = await _participants.FindMissingAsync(ids, CancellationToken.None);
         if (missing.Count > 0)
         {
-            throw new GrainException(
+            throw new SessionException(
                 SessionErrors.ParticipantNotFound,
                 $"Participant '{missing[0]}' does not exist.",
                 new Dictionary<string, string> { ["participant_id"] = missing[0] });
         }
 
-        if (command.AgentId is { } agentId && (await _participants.GetAsync(agentId, CancellationToken.None).ConfigureAwait(false))?.Kind != ParticipantKind.Agent)
+        if (command.AgentId is { } agentId && (await _participants.GetAsync(agentId, CancellationToken.None))?.Kind != ParticipantKind.Agent)
         {
             throw SessionErrors.Invalid("agent_id", $"Participant '{agentId}' is not an agent.");
         }
@@ -351,15 +321,9 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
         return _session;
     }
 
-    private GrainException AlreadyExists() => new(SessionErrors.SessionAlreadyExists, $"Session '{Id}' already exists.");
+    private SessionException AlreadyExists() => new(SessionErrors.SessionAlreadyExists, $"Session '{Id}' already exists.");
 
     private static string Name(SessionStatus status) => status.ToString().ToLowerInvariant();
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: another activation appended up to seq {LastSeq} while this one held seq {Held}; reloading")]
-    private static partial void LogCatchingUp(ILogger logger, string sessionId, long held, long lastSeq);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: could not tell the new owner that the log reaches seq {LastSeq}")]
-    private static partial void LogCatchUpNotSent(ILogger logger, Exception exception, string sessionId, long lastSeq);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Session {SessionId} created")]
     private static partial void LogCreated(ILogger logger, string sessionId);

@@ -14,9 +14,9 @@ public sealed class ChatSessionOptions
     public string DefaultKind { get; set; } = "chat";
 
     /// <summary>
-    /// How many times an append is tried when it keeps finding the session changed under it (possible only while two
-    /// silos briefly both host the session). After the first lost race the append asks the database for the next seq
-    /// instead of naming one, so a second attempt normally succeeds; the bound only guards against the unforeseen.
+    /// How many times an append is tried when it keeps finding the session's log extended by another writer (possible
+    /// only if two activations of the session ever ran at once). After the first lost race the append asks the database
+    /// for the next seq instead of naming one, so a second attempt normally succeeds; the bound guards the unforeseen.
     /// </summary>
     /// <value>10.</value>
     public int MaxAppendAttempts { get; set; } = 10;

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Sessions.Abstractions;
+using Sessions.Storage.Text;
 
 namespace Sessions.Grains;
 
@@ -23,7 +24,7 @@ internal static partial class MessageValidator
         var contentBytes = JsonMarshal.GetRawUtf8Value(command.Content).Length;
         if (contentBytes > limits.MaxContentBytes)
         {
-            throw new Actors.GrainException(
+            throw new SessionException(
                 SessionErrors.ContentTooLarge,
                 $"content is {contentBytes} bytes; the limit is {limits.MaxContentBytes} bytes.",
                 new Dictionary<string, string> { ["limit_bytes"] = limits.MaxContentBytes.ToString(System.Globalization.CultureInfo.InvariantCulture) });
@@ -99,7 +100,7 @@ internal static partial class MessageValidator
         {
             JsonTextProblem.None => null,
             JsonTextProblem.Nul => $"{field} contains a NUL character (\\u0000), which cannot be stored.",
-            JsonTextProblem.NumberOutOfRange => $"{field} contains a number with more than {StorableText.MaxNumberDigits} digits before or after the decimal point, which cannot be stored.",
+            JsonTextProblem.NumberOutOfRange => $"{field} contains a number with more than {StorableText.MaxNumberDigits} digits before or after the decimal point, or an exponent beyond {StorableText.MaxExponent}, which cannot be stored.",
             _ => $"{field} is not valid UTF-8 text (invalid bytes or an unpaired surrogate escape).",
         };
         if (message is not null)

@@ -118,7 +118,7 @@ internal sealed class AppendStatements(NpgsqlDataSource dataSource)
     public async Task<AppendOutcome[]> AppendManyAsync(IReadOnlyList<PendingAppend> batch)
     {
         // Rows are locked in input order under the usual plans; sorting by session keeps two batches that share
-        // sessions (two silos during a handover) from locking them in opposite orders and deadlocking.
+        // sessions (two activations of one session, should that ever happen) from locking them in opposite orders and deadlocking.
         var order = new int[batch.Count];
         for (var i = 0; i < order.Length; i++)
         {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Npgsql;
-using Sessions.Actors;
+using Sessions.Abstractions;
 using Sessions.Client;
 using Sessions.Testing;
 
@@ -12,8 +12,10 @@ namespace Sessions.Benchmarks;
 /// It starts a 3-silo and a 1-silo cluster side by side (each silo its own gateway process, through
 /// <c>Sessions.Testing</c>'s <see cref="Testing.Cluster.LocalCluster"/>; each cluster on its own fresh database of the
 /// server) and a <see cref="SessionsClusterClient"/> of the 3-silo one, then measures
-/// (1) grain-call latency over the silo protocol against the same call without a hop (<see cref="GrainCallLatency"/>), and
-/// (2) the same append load on one silo and spread over three, alternating rounds (<see cref="CrossSiloAppends"/>).
+/// (1) grain-call latency through the cluster client and across a silo hop against the same call without one
+/// (<see cref="GrainCallLatency"/>), (2) what a page of messages costs as JSON bytes against typed messages
+/// (<see cref="PageTransfer"/>), and (3) the same append load on one silo and spread over three, alternating rounds
+/// (<see cref="CrossSiloAppends"/>).
 /// The idle cluster stays up while the other one works, so both see the same machine.
 ///
 /// The server is a private embedded one (removed when the process exits), or the one <c>ConnectionStrings__Sessions</c>
@@ -73,16 +75,12 @@ internal static class ClusterBenchmark
 
         await using var three = startingThree.Result;
         await using var one = startingOne.Result;
-        await using var client = await SessionsClusterClient.ConnectAsync(new ClusterClientOptions
-        {
-            ConnectionString = three.Cluster.ConnectionString,
-            ClusterId = three.Cluster.ClusterId,
-        });
-        await WaitForViewAsync(client, three.Silos.Count);
+        await using var client = await ConnectAsync(three);
+        await using var oneClient = await ConnectAsync(one);
 
         await Task.WhenAll(three.CreateSessionsAsync(settings.Sessions), one.CreateSessionsAsync(settings.Sessions));
-        await three.PlaceSessionsAsync();
-        await one.PlaceSessionsAsync();
+        await three.PlaceSessionsAsync(client);
+        await one.PlaceSessionsAsync(oneClient);
         Console.WriteLine($"Clusters up and {2 * settings.Sessions} sessions created in {clock.Elapsed.TotalSeconds:0.0} s; 3-silo placement: {await three.DescribePlacementAsync()}");
 
         var meter = await CpuMeter.CreateAsync(
@@ -97,6 +95,8 @@ internal static class ClusterBenchmark
         var measuring = Stopwatch.StartNew();
         Console.WriteLine();
         await GrainCallLatency.RunAsync(settings, three, client, meter);
+        Console.WriteLine();
+        await PageTransfer.RunAsync(settings, three, client, meter);
         Console.WriteLine();
         await CrossSiloAppends.RunAsync(settings, one, three, client, meter);
 
@@ -118,18 +118,27 @@ internal static class ClusterBenchmark
         return !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(TestPostgres.ConnectionStringVariable));
     }
 
-    private static async Task WaitForViewAsync(SessionsClusterClient client, int silos)
+    /// <summary>A cluster client of <paramref name="cluster"/>, once it sees every silo's gateway.</summary>
+    private static async Task<SessionsClusterClient> ConnectAsync(BenchCluster cluster)
     {
+        var client = await SessionsClusterClient.ConnectAsync(new ClusterClientOptions
+        {
+            ConnectionString = cluster.Cluster.ConnectionString,
+            ClusterId = cluster.Cluster.ClusterId,
+        });
         var deadline = Stopwatch.StartNew();
-        while (client.View.ActiveSilos.Length != silos)
+        while ((await client.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count != cluster.Silos.Count)
         {
             if (deadline.Elapsed > TimeSpan.FromSeconds(30))
             {
-                throw new TimeoutException($"The cluster client sees {client.View.ActiveSilos.Length} active silos, not {silos}.");
+                await client.DisposeAsync();
+                throw new TimeoutException($"The cluster client does not see {cluster.Silos.Count} active silos.");
             }
 
             await Task.Delay(50);
         }
+
+        return client;
     }
 
     private static async Task DropDatabasesAsync(IEnumerable<string> connectionStrings)
@@ -161,7 +170,7 @@ internal static class ClusterBenchmark
         {
             await call;
         }
-        catch (Exception e) when (e is GrainException or GrainInvocationException or TimeoutException)
+        catch (Exception e) when (e is SessionException or OrleansException or TimeoutException)
         {
             throw new InvalidOperationException(e.Message, e);
         }

@@ -7,8 +7,9 @@ namespace Sessions.Benchmarks;
 /// <summary>
 /// Part 2 of the cluster mode: the same append load (clients, sessions, duration, content) on a 1-silo cluster over
 /// HTTP, on a 3-silo cluster over HTTP with the requests spread evenly over the silos (so about 2/3 of them reach
-/// a silo that does not own the session and hop to its owner), and on the 3-silo cluster through the cluster client,
-/// which sends each append straight to the owner. Rounds alternate the three, starting each round with the next
+/// a silo that does not hold the session and hop to the one that does), and on the 3-silo cluster through the cluster
+/// client, which sends each append through one of the silos' gateways (Orleans picks the gateway per grain; when it is
+/// not the holder, the gateway hops on). Rounds alternate the three, starting each round with the next
 /// one, so that all see the same machine and the same growth of the tables.
 /// </summary>
 internal static class CrossSiloAppends
@@ -35,7 +36,7 @@ internal static class CrossSiloAppends
 
                 return three.Http[silo].AppendAsync(three.Sessions[i], "bench-alice", ClusterBenchmark.Content);
             }),
-            ("3 silos, cluster client -> owner", three, (l, n) =>
+            ("3 silos, cluster client", three, (l, n) =>
                 ClusterBenchmark.Counted(client.GetGrain<IChatSessionGrain>(three.Sessions[ClusterBenchmark.Pick(three.Sessions.Length, clients, l, n)]).AppendAsync(command))),
         };
 
@@ -68,7 +69,7 @@ internal static class CrossSiloAppends
             for (var v = 0; v < variants.Length; v++)
             {
                 var r = rounds[v][^1].Load;
-                var note = v == 1 ? $"  ({hopShares[^1]:0%} hopped to the owner)" : "";
+                var note = v == 1 ? $"  ({hopShares[^1]:0%} hopped to the holder)" : "";
                 Console.WriteLine($"  {(v == 0 ? $"round {round}" : ""),-8} {variants[v].Name,-36} {r.PerSecond,8:0}/s  p50 {r.P50Ms,6:0.00} ms  p99 {r.P99Ms,7:0.00} ms"
                     + $"  errors {r.Errors}  {batches[v][^1],4:0.0} per commit{note}");
             }
@@ -91,7 +92,7 @@ internal static class CrossSiloAppends
         var single = LoadResult.Median(rounds[0].Select(r => r.Load).ToList()).PerSecond;
         Console.WriteLine();
         Console.WriteLine($"append ratio 3 silos HTTP / 1 silo HTTP:           {LoadResult.Median(rounds[1].Select(r => r.Load).ToList()).PerSecond / single:0.00}x"
-            + $"  ({ClusterBenchmark.Middle(hopShares):0%} of its appends hopped to the owner)");
+            + $"  ({ClusterBenchmark.Middle(hopShares):0%} of its appends hopped to the holding silo)");
         Console.WriteLine($"append ratio 3 silos cluster client / 1 silo HTTP: {LoadResult.Median(rounds[2].Select(r => r.Load).ToList()).PerSecond / single:0.00}x");
         Console.WriteLine("  per commit: appends per PostgreSQL transaction (each silo group-commits the appends it runs, so more silos make");
         Console.WriteLine("  smaller groups). cpu ms/append: CPU spent per acknowledged append by the cluster's silo processes, PostgreSQL");

@@ -1,8 +1,5 @@
 using Sessions.Abstractions;
 using Sessions.Client;
-using Sessions.Grains;
-using Sessions.Storage;
-using Sessions.Testing.InProcess;
 
 namespace Sessions.Benchmarks;
 
@@ -10,12 +7,12 @@ namespace Sessions.Benchmarks;
 /// Part 1 of the cluster mode: the round trip of a grain call that does no I/O (<see cref="IChatSessionGrain.GetAsync"/>
 /// answers from the activation's memory), so what is measured is the path to the grain and back:
 /// <list type="bullet">
-/// <item>in process: a silo hosted in this benchmark process (its own cluster id, the 3-silo cluster's database)
-///   calling its own activations: argument and result JSON plus the activation's turn, no network;</item>
-/// <item>cluster client: <see cref="SessionsClusterClient"/> straight to the owner over the silo protocol (HTTP/2),
-///   exactly what one silo calling another costs;</item>
-/// <item>HTTP GET of the session at its owner silo, and at a non-owner silo, which forwards the grain call to the
-///   owner over the silo protocol: the difference is the in-cluster hop as a gateway pays it.</item>
+/// <item>in process: an Orleans silo hosted in this benchmark process (its own cluster, the 3-silo cluster's database)
+///   calling its own activations: the activation's turn, no serialization (the records are immutable), no network;</item>
+/// <item>cluster client: <see cref="SessionsClusterClient"/> to the silo holding the activation, through a gateway
+///   (Orleans' binary protocol over TCP);</item>
+/// <item>HTTP GET of the session at the silo holding it, and at another silo, which sends the grain call on to the
+///   holder over Orleans' silo-to-silo connection: the difference is the in-cluster hop as the HTTP gateway pays it.</item>
 /// </list>
 /// </summary>
 internal static class GrainCallLatency
@@ -27,13 +24,8 @@ internal static class GrainCallLatency
     {
         var duration = TimeSpan.FromSeconds(Math.Max(2, settings.Duration.TotalSeconds / 2));
         var sessions = three.Sessions;
-        // TestCluster gives its silos a data source for membership only; the chat grains need the stores too.
-        await using var local = await TestCluster.StartAsync(1, silo =>
-        {
-            silo.Services.AddSessionsStorage(three.Cluster.ConnectionString);
-            silo.AddChatGrains();
-        }, three.Cluster.ConnectionString);
-        var localGrains = local.Silos[0].Grains;
+        await using var local = await InProcessSilo.StartAsync(three.Cluster.ConnectionString);
+        var localGrains = local.Grains;
         await Parallel.ForAsync(0, sessions.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
             await localGrains.GetGrain<IChatSessionGrain>(sessions[i]).GetAsync());
 
@@ -41,21 +33,21 @@ internal static class GrainCallLatency
         {
             ("in-process call (no hop)", c => (l, n) =>
                 ClusterBenchmark.Counted(localGrains.GetGrain<IChatSessionGrain>(sessions[ClusterBenchmark.Pick(sessions.Length, c, l, n)]).GetAsync())),
-            ("cluster client -> owner (silo protocol)", c => (l, n) =>
+            ("cluster client -> holder (gateway)", c => (l, n) =>
                 ClusterBenchmark.Counted(client.GetGrain<IChatSessionGrain>(sessions[ClusterBenchmark.Pick(sessions.Length, c, l, n)]).GetAsync())),
-            ("HTTP GET at the owner silo", c => (l, n) =>
+            ("HTTP GET at the holding silo", c => (l, n) =>
             {
                 var i = ClusterBenchmark.Pick(sessions.Length, c, l, n);
                 return three.Http[three.Owners[i]].GetSessionAsync(sessions[i]);
             }),
-            ("HTTP GET at a non-owner (+1 silo hop)", c => (l, n) =>
+            ("HTTP GET at another silo (+1 silo hop)", c => (l, n) =>
             {
                 var i = ClusterBenchmark.Pick(sessions.Length, c, l, n);
                 return three.Http[(three.Owners[i] + 1 + (int)(n % (three.Http.Length - 1))) % three.Http.Length].GetSessionAsync(sessions[i]);
             }),
         };
 
-        // Unreported: JIT, connection pools and HTTP/2 connections between every pair of silos.
+        // Unreported: JIT, connection pools and connections between every pair of silos.
         foreach (var (_, call) in variants)
         {
             await LoadRunner.RunAsync(settings.Clients, TimeSpan.FromSeconds(1), call(settings.Clients));
@@ -83,14 +75,14 @@ internal static class GrainCallLatency
                 + $" {loaded.CpuMsPerOp(three.IsMine),7:0.000} {loaded.CpuMsPerOp(k => k == CpuMeter.SelfGroup),6:0.000} {loaded.SoftIrqCpuMsPerOp,7:0.000} {loaded.OtherCpuMsPerOp,5:0.000}");
         }
 
-        Console.WriteLine($"  silo protocol round trip (cluster client - in-process), p50: +{results[1, 0].Load.P50Ms - results[0, 0].Load.P50Ms:0.000} ms alone, "
+        Console.WriteLine($"  client round trip (cluster client - in-process), p50: +{results[1, 0].Load.P50Ms - results[0, 0].Load.P50Ms:0.000} ms alone, "
             + $"+{results[1, 1].Load.P50Ms - results[0, 1].Load.P50Ms:0.000} ms at {levels[1]}");
-        Console.WriteLine($"  silo-to-silo hop in the cluster (HTTP non-owner - owner), p50: +{results[3, 0].Load.P50Ms - results[2, 0].Load.P50Ms:0.000} ms alone, "
+        Console.WriteLine($"  silo-to-silo hop in the cluster (HTTP at another silo - at the holder), p50: +{results[3, 0].Load.P50Ms - results[2, 0].Load.P50Ms:0.000} ms alone, "
             + $"+{results[3, 1].Load.P50Ms - results[2, 1].Load.P50Ms:0.000} ms at {levels[1]}");
-        Console.WriteLine("  in-process: a silo inside this benchmark process calling its own activation (call JSON + the grain's turn, no network).");
-        Console.WriteLine("  cluster client: SessionsClusterClient -> HTTP/2 silo endpoint of the owner, the same request a silo sends a silo.");
-        Console.WriteLine("  HTTP GET /api/sessions/{id}: at the owner the grain call is local; at another silo it crosses to the owner over");
-        Console.WriteLine("  the silo protocol. cpu ms/call: CPU spent per call by the 3 silo processes, this process (the in-process silo is");
+        Console.WriteLine("  in-process: an Orleans silo inside this benchmark process calling its own activation (the grain's turn, no network).");
+        Console.WriteLine("  cluster client: SessionsClusterClient -> a silo's gateway port -> the holding silo (Orleans' binary protocol).");
+        Console.WriteLine("  HTTP GET /api/sessions/{id}: at the holder the grain call is local; at another silo it crosses to the holder over");
+        Console.WriteLine("  Orleans' silo connection. cpu ms/call: CPU spent per call by the 3 silo processes, this process (the in-process silo is");
         Console.WriteLine("  'bench'), the kernel's loopback network processing (softirq) and other programs.");
     }
 }

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Sessions.Actors;
+using Sessions.Client;
 using Sessions.Testing.Cluster;
 
 namespace Sessions.Cluster.Tests.Failover;
@@ -14,6 +14,7 @@ public sealed class GracefulStopTests(ITestOutputHelper output)
         await using var balancer = new ReadinessBalancer(cluster.Silos.Select(s => s.BaseAddress));
         await balancer.WaitForReadyAsync(3, TimeSpan.FromSeconds(10));
         var sessions = await balancer.CreateSessionsAsync(24);
+        await using var client = await SessionsClusterClient.ConnectAsync(new ClusterClientOptions { ConnectionString = cluster.ConnectionString, ClusterId = cluster.ClusterId });
         var victim = cluster.Silos[1];
         var victimRow = (await cluster.ReadRowAsync(victim))!;
         Assert.Equal(SiloStatus.Active, victimRow.Status);
@@ -37,8 +38,8 @@ public sealed class GracefulStopTests(ITestOutputHelper output)
         output.WriteLine($"SIGTERM to {victim} at {stoppedAt:0.00} s into the load (it held {activationsBefore} activations); it exited with {exitCode} after {stopTook.TotalMilliseconds:0} ms");
         output.WriteLine($"load: {load.AckCount} acknowledged, {load.Failures.Count} failed; the balancer re-sent {balancer.ConnectFailuresRetried} requests whose connect was refused");
         output.WriteLine(load.DescribeFailures());
-        var row = (await cluster.ReadMembershipAsync()).Single(r => r.Address == victimRow.Address);
-        output.WriteLine($"silo_membership: {row.Address} is {row.Status}");
+        var row = (await cluster.ReadMembershipAsync()).Single(r => r.Address.Equals(victimRow.Address));
+        output.WriteLine($"membership table: {row.Address} is {row.Status}");
         var audit = await MessageLogAudit.CheckAsync(cluster.ConnectionString, sessions, load.Acks);
         output.WriteLine(audit.ToString());
 
@@ -47,7 +48,7 @@ public sealed class GracefulStopTests(ITestOutputHelper output)
         ClusterAssert.True(cluster, exitCode == 0, $"{victim.Name} exited with {exitCode} after SIGTERM.");
         ClusterAssert.True(cluster, row.Status == SiloStatus.Dead, $"{victim.Name}'s row is {row.Status} after it stopped, not Dead.");
         await cluster.WaitForConvergenceAsync(2, TimeSpan.FromSeconds(15));
-        var census = await ActivationCensus.MismatchAfterAsync(cluster, sessions, TimeSpan.FromSeconds(5));
-        ClusterAssert.True(cluster, census is null, $"Each session should have one activation, on its owner: {census}");
+        var duplicates = await Activations.DuplicatesAfterAsync(client, sessions, TimeSpan.FromSeconds(5));
+        ClusterAssert.True(cluster, duplicates is null, $"Each session should have exactly one activation: {duplicates}");
     }
 }

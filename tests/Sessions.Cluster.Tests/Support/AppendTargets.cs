@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Sessions.Abstractions;
-using Sessions.Actors;
 using Sessions.Client;
 using Sessions.Testing.Cluster;
 
@@ -92,9 +91,9 @@ public sealed class ClusterClientTarget(SessionsClusterClient client) : IAppendT
 
             return new Ack(session.Id, result.Message.Seq, clientMessageId, Name, result.Created);
         }
-        catch (GrainException e)
+        catch (SessionException e)
         {
-            throw new AppendFailedException($"GrainException {e.Code}: {e.Message}", e);
+            throw new AppendFailedException($"SessionException {e.Code}: {e.Message}", e);
         }
         catch (Exception e) when (e is not AppendFailedException)
         {

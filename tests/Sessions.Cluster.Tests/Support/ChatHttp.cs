@@ -35,6 +35,14 @@ public static class ChatHttp
         return sessions;
     }
 
+    /// <summary>Sessions created through the running silos' HTTP ports in turn, so their activations spread over the silos.</summary>
+    public static Task<IReadOnlyList<TestSession>> CreateSessionsAsync(this Sessions.Testing.Cluster.LocalCluster cluster, int count)
+    {
+        var silos = cluster.Running.ToList();
+        var next = 0;
+        return CreateSessionsAsync(request => silos[next++ % silos.Count].Http.SendAsync(request()), count);
+    }
+
     public static Task<IReadOnlyList<TestSession>> CreateSessionsAsync(this HttpClient http, int count) =>
         CreateSessionsAsync(request => http.SendAsync(request()), count);
 

@@ -17,16 +17,42 @@ public sealed class HostSettingsTests
         Assert.True(HostSource.Reads(name), $"The Deployment or its ConfigMap sets {name}, but no source under src/ reads \"{name}\".");
     }
 
+    /// <summary>The host's SESSIONS_* settings the silos do without, and why; every other one the Deployment sets.</summary>
+    private static readonly Dictionary<string, string> SessionsSettingsLeftOut = new(StringComparer.Ordinal)
+    {
+        ["SESSIONS_ADVERTISED_ADDRESS"] = "the silo advertises POD_IP, its fallback",
+        ["SESSIONS_DATA_DIR"] = "the data folder of the embedded PostgreSQL, which runs only without a connection string",
+    };
+
     [Fact]
     public void The_silo_gets_its_identity_cluster_and_database_settings()
     {
         Assert.Superset(
             new HashSet<string>
             {
-                "ConnectionStrings__Sessions", "ASPNETCORE_URLS", "POD_NAME", "POD_IP",
-                "SESSIONS_CLUSTER_ID", "SESSIONS_SILO_PORT", "SESSIONS_SILO_LISTEN_ANY",
+                "ConnectionStrings__Sessions", "ASPNETCORE_URLS", "POD_NAME", "POD_IP", "POD_NAMESPACE",
+                "SESSIONS_CLUSTER_ID", "SESSIONS_SERVICE_ID", "SESSIONS_SILO_PORT", "SESSIONS_GATEWAY_PORT",
+                "SESSIONS_SILO_LISTEN_ANY", "SESSIONS_KUBERNETES_HOSTING",
             },
             SiloBase.EnvironmentVariableNames.ToHashSet());
+    }
+
+    [Fact]
+    public void Every_SESSIONS_setting_the_host_reads_is_set_unless_deliberately_left_out()
+    {
+        var missing = HostSource.SessionsVariables.Except(SessionsSettingsLeftOut.Keys).Except(SiloBase.EnvironmentVariableNames);
+
+        Assert.True(!missing.Any(), $"The host reads {string.Join(", ", missing)}, which the Deployment does not set: set it, or add it to {nameof(SessionsSettingsLeftOut)} with the reason.");
+    }
+
+    [Fact]
+    public void The_settings_left_out_are_read_by_the_host_and_really_left_out()
+    {
+        Assert.All(SessionsSettingsLeftOut.Keys, name =>
+        {
+            Assert.Contains(name, HostSource.SessionsVariables);
+            Assert.DoesNotContain(name, SiloBase.EnvironmentVariableNames);
+        });
     }
 
     [Fact]

@@ -47,14 +47,45 @@ public sealed class ServicesTests
     }
 
     [Fact]
-    public void The_headless_service_publishes_every_silo_even_unready_on_the_silo_port()
+    public void The_http_service_carries_no_orleans_port()
+    {
+        var orleansPorts = new[] { SiloObjects.SiloPort, SiloObjects.GatewayPort };
+        var orleansNumbers = orleansPorts.Select(name => SiloBase.ContainerPorts[name]).ToList();
+
+        Assert.All(SiloBase.HttpService.Root.Items("spec.ports"), port =>
+        {
+            Assert.DoesNotContain(port.Scalar("targetPort"), orleansPorts);
+            Assert.DoesNotContain(SiloBase.Objects.ResolvePort(port.Scalar("targetPort")) ?? 0, orleansNumbers);
+            Assert.DoesNotContain(port.Integer("port") ?? 0, orleansNumbers);
+        });
+    }
+
+    [Fact]
+    public void The_headless_service_publishes_every_silo_even_unready_on_the_silo_and_gateway_ports()
     {
         var service = SiloBase.HeadlessService;
-        var port = Assert.Single(service.Root.Items("spec.ports"));
+        var ports = service.Root.Items("spec.ports").ToDictionary(port => port.Scalar("targetPort") ?? "", port => port.Integer("port"));
 
         Assert.Equal("None", service.Root.Scalar("spec.clusterIP"));
         Assert.Equal("true", service.Root.Scalar("spec.publishNotReadyAddresses"));
-        Assert.Equal(SiloBase.ContainerPorts["silo"], port.Integer("port"));
-        Assert.Equal("silo", port.Scalar("targetPort"));
+        Assert.Equal(
+            new Dictionary<string, int?>
+            {
+                [SiloObjects.SiloPort] = SiloBase.ContainerPorts[SiloObjects.SiloPort],
+                [SiloObjects.GatewayPort] = SiloBase.ContainerPorts[SiloObjects.GatewayPort],
+            },
+            ports);
+    }
+
+    [Fact]
+    public void The_headless_service_declares_no_http_protocol_for_the_orleans_ports()
+    {
+        // Orleans speaks its own protocol over TCP; an h2c or http appProtocol would mislead meshes and gateways.
+        Assert.All(SiloBase.HeadlessService.Root.Items("spec.ports"), port =>
+        {
+            Assert.Equal("TCP", port.Scalar("protocol") ?? "TCP");
+            Assert.DoesNotContain("http", port.Scalar("appProtocol") ?? "", StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("h2c", port.Scalar("appProtocol") ?? "", StringComparison.OrdinalIgnoreCase);
+        });
     }
 }

@@ -4,7 +4,10 @@ namespace Sessions.Deploy.Tests.K8s;
 
 public sealed class SiloDeploymentTests
 {
-    /// <summary>How long a silo needs after SIGTERM to leave the membership table and drain.</summary>
+    /// <summary>
+    /// How long a silo may need after SIGTERM to drain HTTP and leave the Orleans cluster gracefully: 2-6 s was measured
+    /// under load, and this leaves a margin.
+    /// </summary>
     private const int GracefulLeaveSeconds = 10;
 
     [Fact]
@@ -25,9 +28,11 @@ public sealed class SiloDeploymentTests
     }
 
     [Fact]
-    public void Exposes_http_on_8080_and_the_silo_endpoint_on_11111()
+    public void Exposes_http_on_8080_the_orleans_silo_port_on_11111_and_the_orleans_gateway_on_30000()
     {
-        Assert.Equal(new Dictionary<string, int> { ["http"] = 8080, ["silo"] = 11111 }, SiloBase.ContainerPorts);
+        Assert.Equal(
+            new Dictionary<string, int> { [SiloObjects.HttpPort] = 8080, [SiloObjects.SiloPort] = 11111, [SiloObjects.GatewayPort] = 30000 },
+            SiloBase.ContainerPorts);
     }
 
     [Fact]
@@ -56,15 +61,6 @@ public sealed class SiloDeploymentTests
     }
 
     [Fact]
-    public void Takes_its_name_and_address_from_the_downward_api()
-    {
-        var env = SiloBase.Container.Items("env");
-
-        Assert.Equal("metadata.name", env.Named("POD_NAME")?.Scalar("valueFrom.fieldRef.fieldPath"));
-        Assert.Equal("status.podIP", env.Named("POD_IP")?.Scalar("valueFrom.fieldRef.fieldPath"));
-    }
-
-    [Fact]
     public void Reads_the_connection_string_from_key_connection_string_of_secret_sessions_db()
     {
         var connectionString = SiloBase.Container.Items("env").Named("ConnectionStrings__Sessions");
@@ -89,9 +85,26 @@ public sealed class SiloDeploymentTests
     }
 
     [Fact]
-    public void The_silo_port_setting_equals_the_silo_container_port()
+    public void The_port_settings_equal_the_container_ports()
     {
-        Assert.Equal(SiloBase.ContainerPorts["silo"].ToString(System.Globalization.CultureInfo.InvariantCulture), SiloBase.EnvironmentValue("SESSIONS_SILO_PORT"));
+        SiloChecks.PortSettingsEqualTheContainerPorts(SiloBase.Objects);
+    }
+
+    [Theory]
+    [InlineData("SESSIONS_SILO_PORT")]
+    [InlineData("SESSIONS_GATEWAY_PORT")]
+    public void The_configmap_sets_the_orleans_ports_explicitly(string variable)
+    {
+        // The host has defaults for both, but a reader of the manifests should not need to know them.
+        Assert.Contains(variable, SiloBase.ConfigMap.Root.StringMap("data").Keys);
+    }
+
+    [Fact]
+    public void The_orleans_endpoints_listen_on_every_address_of_the_pod()
+    {
+        // So that `kubectl port-forward` (which connects on the pod's loopback) reaches them; the silo still
+        // advertises POD_IP.
+        Assert.Equal("true", SiloBase.EnvironmentValue("SESSIONS_SILO_LISTEN_ANY"));
     }
 
     [Fact]
@@ -121,8 +134,7 @@ public sealed class SiloDeploymentTests
     {
         Assert.Equal(path, SiloBase.Container.Scalar($"{probe}.httpGet.path"));
         var port = SiloBase.Container.Scalar($"{probe}.httpGet.port");
-        Assert.True(port == "http" || port == SiloBase.ContainerPorts["http"].ToString(System.Globalization.CultureInfo.InvariantCulture),
-            $"{probe} probes port '{port}', not the http port");
+        Assert.True(SiloBase.Objects.ResolvePort(port) == SiloBase.ContainerPorts[SiloObjects.HttpPort], $"{probe} probes port '{port}', not the http port");
     }
 
     // The hook is `sleep: {seconds: N}`, or exec of `sleep N` directly or through `sh -c`.

@@ -5,7 +5,8 @@ namespace Sessions.Deploy.Tests.Support;
 /// <summary>
 /// The host's C# sources (<c>src/**/*.cs</c>, build outputs aside), to check that a setting the manifests pass is one
 /// the host reads. The host reads its settings by name from configuration, so a name it reads appears in the source
-/// as a string literal; the exceptions are read by the framework or through a typed accessor, and are listed here.
+/// as a string literal; the exceptions are read by the framework, by a package the host turns on, or through a typed
+/// accessor, and are listed here.
 /// </summary>
 public static partial class HostSource
 {
@@ -23,10 +24,31 @@ public static partial class HostSource
     /// <summary>Sections the default host configuration reads (<c>Logging:LogLevel:*</c> sets log levels).</summary>
     private static readonly string[] FrameworkSectionPrefixes = ["Logging__"];
 
+    /// <summary>The variable that turns on Orleans' Kubernetes hosting in the host.</summary>
+    public const string KubernetesHostingVariable = "SESSIONS_KUBERNETES_HOSTING";
+
+    /// <summary>Whether the host calls <c>UseKubernetesHosting</c> and reads the variable that switches it on.</summary>
+    public static bool EnablesKubernetesHosting =>
+        Mentions("UseKubernetesHosting(") && Files.Value.Any(text => text.Contains($"\"{KubernetesHostingVariable}\"", StringComparison.Ordinal));
+
+    /// <summary>Every <c>SESSIONS_*</c> name the host's sources contain as a string literal.</summary>
+    public static IReadOnlySet<string> SessionsVariables =>
+        Files.Value.SelectMany(text => SessionsVariable().Matches(text)).Select(match => match.Groups["name"].Value).ToHashSet();
+
+    /// <summary>Whether any source contains <paramref name="text"/> (an API the host calls, an option it sets).</summary>
+    public static bool Mentions(string text) => Files.Value.Any(file => file.Contains(text, StringComparison.Ordinal));
+
     public static bool Reads(string environmentVariable)
     {
         if (FrameworkVariables.Contains(environmentVariable)
             || FrameworkSectionPrefixes.Any(prefix => environmentVariable.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            return true;
+        }
+
+        // The pod's name, namespace and address are read by the Kubernetes hosting package itself (POD_NAME and
+        // POD_IP by the host too); Orleans' own id variables are left out on purpose: the host configures the ids.
+        if (EnablesKubernetesHosting && OrleansKubernetesHosting.PodVariables.Contains(environmentVariable))
         {
             return true;
         }
@@ -55,6 +77,9 @@ public static partial class HostSource
         var parts = file.Split(Path.DirectorySeparatorChar);
         return parts.Contains("bin") || parts.Contains("obj");
     }
+
+    [GeneratedRegex("\"(?<name>SESSIONS_[A-Z0-9_]+)\"")]
+    private static partial Regex SessionsVariable();
 
     [GeneratedRegex("""const\s+string\s+(?<name>\w+)\s*=\s*"(?<value>[^"]*)"\s*;""")]
     private static partial Regex ConstantDeclaration();

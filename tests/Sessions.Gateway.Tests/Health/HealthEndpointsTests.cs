@@ -26,7 +26,28 @@ public sealed class HealthEndpointsTests(GatewayFixture gateway) : IClassFixture
     }
 
     [Fact]
-    public async Task Readyz_is_a_503_not_ready_problem_naming_the_database_once_it_is_gone_while_healthz_stays_200()
+    public async Task A_stopping_host_says_not_ready_at_once_and_still_serves_requests_while_it_drains()
+    {
+        var connectionString = await TestPostgres.CreateDatabaseAsync("draining");
+        var stopping = await GatewayFixture.StartGatewayAsync(connectionString, new Dictionary<string, string?> { ["Sessions:Shutdown:DrainDelay"] = "00:00:05" });
+        await using (stopping)
+        {
+            using var client = new HttpClient { BaseAddress = new Uri(stopping.Addresses.First()) };
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/readyz")).StatusCode);
+
+            var stop = stopping.StopAsync();
+            var notReady = await (await client.GetAsync("/readyz")).ExpectProblemAsync(HttpStatusCode.ServiceUnavailable, "not-ready");
+            var served = await client.PostJsonAsync("/api/participants", """{"id":"still-served","kind":"human"}""");
+
+            Assert.Equal("unhealthy", notReady.GetProperty("checks").GetProperty("silo").GetString());
+            Assert.False(stop.IsCompleted, "The host stopped before its drain delay was over.");
+            await served.ExpectJsonAsync(HttpStatusCode.Created);
+            await stop;
+        }
+    }
+
+    [Fact]
+    public async Task Readyz_is_a_503_not_ready_problem_naming_the_database_while_it_is_unreachable_and_healthz_stays_200()
     {
         var connectionString = await TestPostgres.CreateDatabaseAsync("vanishing");
         await using var doomed = await GatewayFixture.StartGatewayAsync(connectionString);
@@ -34,20 +55,32 @@ public sealed class HealthEndpointsTests(GatewayFixture gateway) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/readyz")).StatusCode);
 
         var database = new NpgsqlConnectionStringBuilder(connectionString).Database;
-        await using (var server = new NpgsqlConnection(await TestPostgres.GetServerConnectionStringAsync()))
+        await AdministerAsync($"alter database \"{database}\" allow_connections false");
+        await AdministerAsync($"select pg_terminate_backend(pid) from pg_stat_activity where datname = '{database}'");
+        try
         {
-            await server.OpenAsync();
-            await using var drop = new NpgsqlCommand($"drop database \"{database}\" with (force)", server);
-            await drop.ExecuteNonQueryAsync();
+            var response = await client.GetAsync("/readyz");
+
+            var problem = await response.ExpectProblemAsync(HttpStatusCode.ServiceUnavailable, "not-ready");
+            Assert.Equal("unhealthy", problem.GetProperty("checks").GetProperty("database").GetString());
+            Assert.Equal("healthy", problem.GetProperty("checks").GetProperty("silo").GetString());
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+        }
+        finally
+        {
+            // The silo leaves the cluster through the membership table: give the database back so it can.
+            await AdministerAsync($"alter database \"{database}\" allow_connections true");
         }
 
-        var response = await client.GetAsync("/readyz");
-
-        var problem = await response.ExpectProblemAsync(HttpStatusCode.ServiceUnavailable, "not-ready");
-        Assert.Equal("unhealthy", problem.GetProperty("checks").GetProperty("database").GetString());
-        Assert.Equal("healthy", problem.GetProperty("checks").GetProperty("silo").GetString());
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
         await doomed.StopAsync();
+    }
+
+    private static async Task AdministerAsync(string sql)
+    {
+        await using var server = new NpgsqlConnection(await TestPostgres.GetServerConnectionStringAsync());
+        await server.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, server);
+        await command.ExecuteNonQueryAsync();
     }
 
     [Fact]

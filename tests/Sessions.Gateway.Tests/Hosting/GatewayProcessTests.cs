@@ -17,7 +17,8 @@ public sealed class GatewayProcessTests
     public async Task Messages_acknowledged_before_the_host_is_killed_are_there_after_a_restart()
     {
         var connectionString = await TestPostgres.CreateDatabaseAsync("killed");
-        var environment = new Dictionary<string, string?> { ["ConnectionStrings__Sessions"] = connectionString };
+        var environment = GatewayProcess.FixedPorts();
+        environment["ConnectionStrings__Sessions"] = connectionString;
         string sessionId;
         string alice;
         var acknowledged = new List<string>();
@@ -40,6 +41,14 @@ public sealed class GatewayProcessTests
         Assert.Equal(acknowledged, page.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("id").GetString()!));
         var next = await (await restarted.AppendAsync(sessionId, alice, "after restart")).ExpectJsonAsync(HttpStatusCode.Created);
         Assert.Equal(21, next.GetProperty("seq").GetInt64());
+
+        // The restarted silo (same endpoint, newer generation) declared its killed predecessor Dead itself, rather
+        // than waiting for the cluster to notice.
+        await using var database = new TestDatabase(connectionString);
+        var generations = await database.SiloStatusesAsync();
+        Assert.Equal(2, generations.Count);
+        Assert.Equal([6, 3], generations.Select(g => g.Status));
+
     }
 
     [Fact]
@@ -47,7 +56,8 @@ public sealed class GatewayProcessTests
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "sessions-gateway-tests", Guid.NewGuid().ToString("N"));
         var pidFile = Path.Combine(dataDirectory, "pgdata", "postmaster.pid");
-        var environment = new Dictionary<string, string?> { ["SESSIONS_DATA_DIR"] = dataDirectory };
+        var environment = GatewayProcess.FixedPorts();
+        environment["SESSIONS_DATA_DIR"] = dataDirectory;
         try
         {
             string sessionId;

@@ -1,5 +1,4 @@
 using Sessions.Abstractions;
-using Sessions.Actors;
 using Sessions.Gateway.Problems;
 
 namespace Sessions.Gateway.Tests.Problems;
@@ -18,10 +17,10 @@ public sealed class ApiProblemsTests
     [InlineData(SessionErrors.SessionNotWritable, 409)]
     [InlineData(SessionErrors.Validation, 400)]
     [InlineData(SessionErrors.ContentTooLarge, 413)]
-    [InlineData(RuntimeErrors.SiloUnavailable, 503)]
+    [InlineData(SessionErrors.SessionContended, 503)]
     public void A_grain_error_code_maps_to_its_status_and_type(string code, int status)
     {
-        var exception = new GrainException(code, "What went wrong.");
+        var exception = new SessionException(code, "What went wrong.");
 
         var problem = ApiProblems.FromGrain(exception).ProblemDetails;
 
@@ -33,12 +32,11 @@ public sealed class ApiProblemsTests
     }
 
     [Theory]
-    [InlineData(RuntimeErrors.UnknownGrainType)]
-    [InlineData(RuntimeErrors.UnknownMethod)]
     [InlineData("something-new")]
+    [InlineData("")]
     public void An_unknown_grain_error_code_is_not_mapped_so_it_becomes_a_500(string code)
     {
-        Assert.False(ApiProblems.IsMapped(new GrainException(code, "Internal detail.")));
+        Assert.False(ApiProblems.IsMapped(new SessionException(code, "Internal detail.")));
     }
 
     [Fact]

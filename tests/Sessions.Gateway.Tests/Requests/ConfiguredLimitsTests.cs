@@ -3,8 +3,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Sessions.Abstractions;
-using Sessions.Actors;
 using Limits = Sessions.Gateway.Tests.SmallLimitsGatewayFixture;
 
 namespace Sessions.Gateway.Tests.Requests;
@@ -15,10 +15,10 @@ public sealed class ConfiguredLimitsTests(SmallLimitsGatewayFixture gateway) : I
     private readonly HttpClient _client = gateway.Client;
 
     [Fact]
-    public void Limits_and_silo_options_are_bound_from_configuration()
+    public void Limits_and_grain_collection_are_bound_from_configuration()
     {
         var limits = gateway.Gateway.Services.GetRequiredService<IOptions<LimitsOptions>>().Value;
-        var silo = gateway.Gateway.Services.GetRequiredService<IOptions<SiloOptions>>().Value;
+        var collection = gateway.Gateway.Services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value;
 
         Assert.Equal(Limits.MaxRequestBodyBytes, limits.MaxRequestBodyBytes);
         Assert.Equal(Limits.MaxContentBytes, limits.MaxContentBytes);
@@ -26,7 +26,24 @@ public sealed class ConfiguredLimitsTests(SmallLimitsGatewayFixture gateway) : I
         Assert.Equal(Limits.DefaultPageSize, limits.DefaultPageSize);
         Assert.Equal(Limits.MaxIdLength, limits.MaxIdLength);
         Assert.Equal(Limits.MaxDisplayNameLength, limits.MaxDisplayNameLength);
-        Assert.Equal(TimeSpan.FromMinutes(2), silo.CollectionAge);
+        Assert.Equal(TimeSpan.FromMinutes(2), collection.CollectionAge);
+    }
+
+    [Fact]
+    public void Membership_timings_keep_their_tuned_defaults_unless_configured_and_the_resend_schedule_is_bound()
+    {
+        var membership = gateway.Gateway.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
+        var retries = gateway.Gateway.Services.GetRequiredService<IOptions<Sessions.Client.RetrySafeCallOptions>>().Value;
+
+        Assert.Equal(5, membership.NumMissedProbesLimit);
+        Assert.Equal(TimeSpan.FromSeconds(1), membership.ProbeTimeout);
+        Assert.Equal(2, membership.NumVotesForDeathDeclaration);
+        Assert.Equal(TimeSpan.FromSeconds(2), membership.TableRefreshTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(5), membership.IAmAliveTablePublishTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(1), membership.MaxJoinAttemptTime);
+        Assert.Equal(4, retries.MaxRetryAttempts);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), retries.BaseDelay);
+        Assert.Equal(TimeSpan.FromSeconds(1), retries.MaxDelay);
     }
 
     [Fact]

@@ -43,6 +43,8 @@ public class GatewayFixture : IAsyncLifetime
             {
                 ["ConnectionStrings:Sessions"] = connectionString,
                 ["SESSIONS_SILO_PORT"] = "0",
+                ["SESSIONS_GATEWAY_PORT"] = "0",
+                ["Sessions:Shutdown:DrainDelay"] = "00:00:00",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
             });

@@ -32,6 +32,16 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     public IReadOnlyList<string> StandardErrorLines => _stderr.ToArray();
 
     /// <summary>
+    /// Silo and gateway ports chosen once, for a gateway that is restarted: as with the fixed default ports, the
+    /// restarted silo comes back at the same endpoint, a new generation that supersedes the old one at once.
+    /// </summary>
+    public static Dictionary<string, string?> FixedPorts() => new()
+    {
+        ["SESSIONS_SILO_PORT"] = Sessions.Testing.Cluster.FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["SESSIONS_GATEWAY_PORT"] = Sessions.Testing.Cluster.FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>
     /// Starts the gateway. Its environment is this process's, minus anything that would choose its database, plus
     /// <paramref name="environment"/> (a null value removes a variable).
     /// </summary>
@@ -50,6 +60,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         info.Environment["Logging__LogLevel__Default"] = "Information";
         info.Environment["Logging__LogLevel__Npgsql"] = "Warning";
         info.Environment["SESSIONS_SILO_PORT"] = "0";
+        info.Environment["SESSIONS_GATEWAY_PORT"] = "0";
         foreach (var (name, value) in environment)
         {
             if (value is null)

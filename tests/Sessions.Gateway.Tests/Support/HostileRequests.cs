@@ -61,6 +61,7 @@ public sealed class HostileRequests(int seed, HostileTargets targets)
         "1e400", "-1e400", "1e-500", "1E+99999", "-1e-99999", "1e2147483648", "1e99999999999999999999", "1e-2147483649",
         "9e131072", "1e200000", "1.5e-20000", "0e-500", "0." + new string('0', 500) + "1", "1" + new string('0', 1000),
         "-" + new string('9', 2000), "0." + new string('7', 17000), "123456789e400", "1.7976931348623157e400",
+        "0e1100000000", "-0.0e2000000000", "0e1073741823", "0e1000001",
     ];
 
     private static readonly string[] BadContentTypes =

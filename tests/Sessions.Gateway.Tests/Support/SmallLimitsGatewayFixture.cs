@@ -23,5 +23,7 @@ public sealed class SmallLimitsGatewayFixture : GatewayFixture
         ["Sessions:Limits:MaxIdLength"] = $"{MaxIdLength}",
         ["Sessions:Limits:MaxDisplayNameLength"] = $"{MaxDisplayNameLength}",
         ["Sessions:Silo:CollectionAge"] = "00:02:00",
+        ["Sessions:Cluster:NumMissedProbesLimit"] = "5",
+        ["Sessions:RetrySafeCalls:MaxRetryAttempts"] = "4",
     };
 }

@@ -37,6 +37,20 @@ public sealed class TestDatabase(string connectionString) : IAsyncDisposable
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>Every silo generation in the Orleans membership table, oldest first, with its status (3 Active, 6 Dead).</summary>
+    public async Task<IReadOnlyList<(int Generation, int Status)>> SiloStatusesAsync()
+    {
+        await using var command = _dataSource.CreateCommand("select generation, status from orleans_membership order by generation");
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(int, int)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetInt32(0), reader.GetInt32(1)));
+        }
+
+        return rows;
+    }
+
     public async Task ExecuteAsync(string sql)
     {
         await using var command = _dataSource.CreateCommand(sql);

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Sessions.Abstractions;
-using Sessions.Actors;
 
 namespace Sessions.Grains.Tests;
 
@@ -12,7 +11,7 @@ public sealed class LifecycleTests(DatabaseFixture database) : IClassFixture<Dat
         await using var silo = await ChatSilo.StartAsync(database.ConnectionString);
         var (grain, session) = await silo.CreateSessionAsync(withAgent: true);
 
-        var again = await Assert.ThrowsAsync<GrainException>(() => grain.CreateAsync(new CreateSessionCommand(session.InitiatorId, session.PeerId, null, "chat", null, null)));
+        var again = await Assert.ThrowsAsync<SessionException>(() => grain.CreateAsync(new CreateSessionCommand(session.InitiatorId, session.PeerId, null, "chat", null, null)));
 
         Assert.Equal(SessionStatus.Active, session.Status);
         Assert.Equal(0, session.LastSeq);
@@ -28,11 +27,11 @@ public sealed class LifecycleTests(DatabaseFixture database) : IClassFixture<Dat
         var (_, existing) = await silo.CreateSessionAsync();
         var id = $"s-{Guid.NewGuid():N}";
 
-        var unknown = await Assert.ThrowsAsync<GrainException>(() =>
+        var unknown = await Assert.ThrowsAsync<SessionException>(() =>
             silo.Session(id).CreateAsync(new CreateSessionCommand(existing.InitiatorId, "nobody-here", null, "chat", null, null)));
-        var notAgent = await Assert.ThrowsAsync<GrainException>(() =>
+        var notAgent = await Assert.ThrowsAsync<SessionException>(() =>
             silo.Session(id).CreateAsync(new CreateSessionCommand(existing.InitiatorId, existing.PeerId, existing.PeerId, "chat", null, null)));
-        var self = await Assert.ThrowsAsync<GrainException>(() =>
+        var self = await Assert.ThrowsAsync<SessionException>(() =>
             silo.Session(id).CreateAsync(new CreateSessionCommand(existing.InitiatorId, existing.InitiatorId, null, "chat", null, null)));
 
         Assert.Equal(SessionErrors.ParticipantNotFound, unknown.Code);
@@ -40,7 +39,7 @@ public sealed class LifecycleTests(DatabaseFixture database) : IClassFixture<Dat
         Assert.Equal("agent_id", notAgent.Details["field"]);
         Assert.Equal("peer_id", self.Details["field"]);
         Assert.Equal(0, await Db.CountAsync(database.ConnectionString, "select count(*) from chat_sessions where id = $1", id));
-        var missing = await Assert.ThrowsAsync<GrainException>(() => silo.Session(id).GetAsync());
+        var missing = await Assert.ThrowsAsync<SessionException>(() => silo.Session(id).GetAsync());
         Assert.Equal(SessionErrors.SessionNotFound, missing.Code);
     }
 
@@ -49,10 +48,12 @@ public sealed class LifecycleTests(DatabaseFixture database) : IClassFixture<Dat
     {
         await using var silo = await ChatSilo.StartAsync(database.ConnectionString);
 
-        var missing = await Assert.ThrowsAsync<GrainException>(() => silo.Session($"nothing-{Guid.NewGuid():N}").GetAsync());
+        var unknown = silo.Session($"nothing-{Guid.NewGuid():N}");
+
+        var missing = await Assert.ThrowsAsync<SessionException>(() => unknown.GetAsync());
 
         Assert.Equal(SessionErrors.SessionNotFound, missing.Code);
-        await Eventually.TrueAsync(() => silo.Statistics.ActivationCount == 0, "the activation for the unknown id goes away");
+        await Eventually.TrueAsync(() => !silo.IsActive(unknown), "the activation for the unknown id goes away");
     }
 
     [Fact]
@@ -62,14 +63,14 @@ public sealed class LifecycleTests(DatabaseFixture database) : IClassFixture<Dat
         var (grain, session) = await silo.CreateSessionAsync();
 
         Assert.Equal(SessionStatus.Suspended, (await grain.ChangeStatusAsync(SessionStatus.Suspended)).Status);
-        var refused = await Assert.ThrowsAsync<GrainException>(() => grain.AppendAsync(Messages.Text(session.InitiatorId, "while suspended")));
+        var refused = await Assert.ThrowsAsync<SessionException>(() => grain.AppendAsync(Messages.Text(session.InitiatorId, "while suspended")));
         Assert.Equal(SessionErrors.SessionNotWritable, refused.Code);
-        var illegal = await Assert.ThrowsAsync<GrainException>(() => grain.ChangeStatusAsync(SessionStatus.Idle));
+        var illegal = await Assert.ThrowsAsync<SessionException>(() => grain.ChangeStatusAsync(SessionStatus.Idle));
         Assert.Equal(SessionErrors.InvalidTransition, illegal.Code);
 
         Assert.Equal(SessionStatus.Active, (await grain.ChangeStatusAsync(SessionStatus.Active)).Status);
         Assert.Equal(SessionStatus.Completed, (await grain.ChangeStatusAsync(SessionStatus.Completed)).Status);
-        var terminal = await Assert.ThrowsAsync<GrainException>(() => grain.ChangeStatusAsync(SessionStatus.Active));
+        var terminal = await Assert.ThrowsAsync<SessionException>(() => grain.ChangeStatusAsync(SessionStatus.Active));
         Assert.Equal(SessionErrors.InvalidTransition, terminal.Code);
         Assert.Equal(0, await Db.CountAsync(database.ConnectionString, "select count(*) from chat_messages where session_id = $1", session.Id));
         Assert.Equal(1, await Db.CountAsync(database.ConnectionString, "select count(*) from chat_sessions where id = $1 and status = 'completed'", session.Id));
@@ -99,10 +100,11 @@ public sealed class LifecycleTests(DatabaseFixture database) : IClassFixture<Dat
         }
 
         var before = await SnapshotAsync(grain);
-        await Eventually.TrueAsync(() => silo.Statistics.CollectIdleActivations() >= 0 && silo.Statistics.ActivationCount == 0, "the session deactivates");
+        await silo.DeactivateAsync(grain);
+        Assert.False(silo.IsActive(grain));
         var after = await SnapshotAsync(grain);
 
-        Assert.Equal(1, silo.Statistics.ActivationCount);
+        Assert.True(silo.IsActive(grain));
         Assert.Equal(before, after);
     }
 

@@ -1,5 +1,4 @@
 using Sessions.Abstractions;
-using Sessions.Actors;
 
 namespace Sessions.Grains.Tests;
 
@@ -57,7 +56,7 @@ public sealed class PagingTests(DatabaseFixture database) : IClassFixture<Databa
         Assert.Empty((await grain.ListMessagesAsync(new MessageQuery(null, 1, 10))).Messages);
         Assert.Equal([4L, 5L], (await grain.ListMessagesAsync(new MessageQuery(null, long.MaxValue, 2))).Messages.Select(m => m.Seq));
         Assert.Equal([2L, 3L], (await grain.ListMessagesAsync(new MessageQuery(1, 4, 10))).Messages.Select(m => m.Seq));
-        var badLimit = await Assert.ThrowsAsync<GrainException>(() => grain.ListMessagesAsync(new MessageQuery(null, null, 0)));
+        var badLimit = await Assert.ThrowsAsync<SessionException>(() => grain.ListMessagesAsync(new MessageQuery(null, null, 0)));
         Assert.Equal("limit", badLimit.Details["field"]);
     }
 }
@@ -65,15 +64,18 @@ public sealed class PagingTests(DatabaseFixture database) : IClassFixture<Databa
 public sealed class WireFormPagingTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
     [Theory]
-    [InlineData(null, null, 5)]
-    [InlineData(0L, null, 3)]
-    [InlineData(null, 3L, 10)]
-    [InlineData(2L, null, 50)]
-    public async Task The_wire_form_page_is_exactly_the_json_of_the_typed_page(long? after, long? before, int limit)
+    [InlineData(null, null, 5, 5)] // from the cache; next_before_seq has three digits
+    [InlineData(0L, null, 3, 3)]
+    [InlineData(null, 3L, 10, 2)]
+    [InlineData(2L, null, 50, 50)]
+    [InlineData(95L, null, 10, 10)] // from the database; seqs and next_after_seq cross 100
+    [InlineData(200L, null, 10, 0)] // empty pages
+    [InlineData(null, 1L, 10, 0)]
+    public async Task The_wire_form_page_is_exactly_the_json_of_the_typed_page(long? after, long? before, int limit, int count)
     {
-        await using var silo = await ChatSilo.StartAsync(database.ConnectionString, new() { ["Sessions:ChatSession:TailCacheSize"] = "4" });
+        await using var silo = await ChatSilo.StartAsync(database.ConnectionString, new() { ["Sessions:ChatSession:TailCacheSize"] = "8" });
         var (grain, session) = await silo.CreateSessionAsync();
-        for (var i = 1; i <= 9; i++)
+        for (var i = 1; i <= 120; i++)
         {
             await grain.AppendAsync(Messages.Text(session.InitiatorId, $"m{i} \"quoted\" ünïcode", clientMessageId: i % 2 == 0 ? $"c{i}" : null));
         }
@@ -82,7 +84,7 @@ public sealed class WireFormPagingTests(DatabaseFixture database) : IClassFixtur
         var typed = await grain.ListMessagesAsync(query);
         var wire = await grain.ListMessagesJsonAsync(query);
 
-        Assert.NotEmpty(typed.Messages);
+        Assert.Equal(count, typed.Messages.Count);
         Assert.Equal(
             System.Text.Encoding.UTF8.GetString(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(typed, SessionsJsonContext.Default.MessagePage)),
             System.Text.Encoding.UTF8.GetString(wire.Utf8Json));

@@ -1,45 +1,56 @@
-using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using Npgsql;
+using Orleans.TestingHost;
 using Sessions.Abstractions;
-using Sessions.Actors;
 using Sessions.Storage;
 using Sessions.Storage.Participants;
 
 namespace Sessions.Grains.Tests;
 
-/// <summary>A real silo hosting the chat grains in the test process, over a real PostgreSQL database.</summary>
+/// <summary>
+/// Orleans' in-process test cluster hosting the chat grains over a real PostgreSQL database. Tests call the grains
+/// through the cluster's client, so every argument and result crosses the Orleans serializer as it does in production.
+/// </summary>
 internal sealed class ChatSilo : IAsyncDisposable
 {
-    private readonly IHost _host;
+    private readonly InProcessTestCluster _cluster;
+    private readonly NpgsqlDataSource _dataSource;
 
-    private ChatSilo(IHost host)
+    private ChatSilo(InProcessTestCluster cluster, NpgsqlDataSource dataSource)
     {
-        _host = host;
+        _cluster = cluster;
+        _dataSource = dataSource;
+        Participants = new ParticipantStore(dataSource);
     }
 
-    public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
+    public IGrainFactory Grains => _cluster.Client;
 
-    public ISiloStatistics Statistics => _host.Services.GetRequiredService<ISiloStatistics>();
+    public ParticipantStore Participants { get; }
 
-    public ParticipantStore Participants => _host.Services.GetRequiredService<ParticipantStore>();
-
-    /// <param name="collectionAge">How long an activation may idle before it is collected: by default at once.</param>
-    public static async Task<ChatSilo> StartAsync(string connectionString, Dictionary<string, string?>? settings = null, TimeSpan? collectionAge = null)
+    /// <param name="settings">Configuration of every silo, such as <c>Sessions:ChatSession:TailCacheSize</c>.</param>
+    public static async Task<ChatSilo> StartAsync(string connectionString, Dictionary<string, string?>? settings = null, short silos = 1)
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(settings ?? []);
-        builder.Services.AddSessionsStorage(connectionString);
-        builder.Services.AddSilo(o => o.CollectionAge = collectionAge ?? TimeSpan.FromMilliseconds(1)).AddChatGrains();
-        var host = builder.Build();
-        await host.StartAsync();
-        return new ChatSilo(host);
+        var builder = new InProcessTestClusterBuilder(silos);
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSiloHost((_, host) =>
+        {
+            host.Configuration.AddInMemoryCollection(settings ?? []);
+            host.Services.AddSessionsStorage(connectionString);
+        });
+        builder.ConfigureSilo((_, silo) => silo.AddChatGrains());
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new ChatSilo(cluster, SessionsDataSource.Create(connectionString));
     }
 
     public IChatSessionGrain Session(string id) => Grains.GetGrain<IChatSessionGrain>(id);
+
+    /// <summary>True while some silo holds an activation of <paramref name="grain"/>.</summary>
+    public bool IsActive(IAddressable grain) => _cluster.TryGetGrainContext(grain.GetGrainId(), out _);
+
+    /// <summary>Deactivates <paramref name="grain"/> as idle collection would, and waits until it is gone.</summary>
+    public Task DeactivateAsync(IAddressable grain) => _cluster.DeactivateAsync(grain);
 
     /// <summary>Creates two humans (and an agent) with fresh ids and a session between them.</summary>
     public async Task<(IChatSessionGrain Grain, ChatSession Session)> CreateSessionAsync(bool withAgent = false)
@@ -59,7 +70,7 @@ internal sealed class ChatSilo : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _host.StopAsync();
-        _host.Dispose();
+        await _cluster.DisposeAsync();
+        await _dataSource.DisposeAsync();
     }
 }

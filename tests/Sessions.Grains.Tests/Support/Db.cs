@@ -33,4 +33,20 @@ internal static class Db
 
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    /// <summary>Extends a session's log as another writer would (bumping last_seq and inserting the next row), without the grain.</summary>
+    public static async Task AppendBehindTheGrainsBackAsync(string connectionString, string sessionId, string senderId, string text)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            with head as (update chat_sessions set last_seq = last_seq + 1 where id = $1 returning last_seq)
+            insert into chat_messages (id, session_id, seq, sender_id, kind, content)
+            select gen_random_uuid(), $1, head.last_seq, $2, 'text', jsonb_build_object('text', $3::text) from head
+            """, connection);
+        command.Parameters.Add(new() { Value = sessionId });
+        command.Parameters.Add(new() { Value = senderId });
+        command.Parameters.Add(new() { Value = text });
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
 }

@@ -130,7 +130,7 @@ public sealed class MessageStoreTests(StorageDatabase database) : IClassFixture<
     {
         var session = await _seed.SessionAsync();
 
-        // Four writers with no coordination but the database, like two activations of a session during a handover.
+        // Four writers with no coordination but the database, like two activations of a session in a partition.
         await Task.WhenAll(Enumerable.Range(0, 4).Select(writer => Task.Run(async () =>
         {
             for (var sent = 0; sent < 10;)

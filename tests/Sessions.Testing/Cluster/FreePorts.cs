@@ -7,7 +7,7 @@ namespace Sessions.Testing.Cluster;
 /// Loopback ports nobody listens on right now, never the same one twice in this process: silos keep their ports
 /// across restarts, so a port handed to one silo must not be handed to the next one while the first is down.
 /// </summary>
-internal static class FreePorts
+public static class FreePorts
 {
     private static readonly HashSet<int> Given = [];
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Npgsql;
-using Sessions.Actors;
+using Orleans.Runtime;
 
 namespace Sessions.Testing.Cluster;
 
@@ -113,29 +113,29 @@ public sealed class LocalCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until the row of <paramref name="silo"/> in <c>silo_membership</c> has <paramref name="status"/>.</summary>
+    /// <summary>Waits until the row of <paramref name="silo"/> in the membership table has <paramref name="status"/>.</summary>
     public async Task WaitForStatusAsync(SiloAddress silo, SiloStatus status, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
         SiloRow? row;
-        while ((row = (await ReadMembershipAsync().ConfigureAwait(false)).SingleOrDefault(r => r.Address == silo))?.Status != status)
+        while ((row = (await ReadMembershipAsync().ConfigureAwait(false)).SingleOrDefault(r => r.Address.Equals(silo)))?.Status != status)
         {
             if (clock.Elapsed > timeout)
             {
-                throw new TimeoutException($"{silo} was not {status} in silo_membership within {timeout.TotalSeconds:0} s (it is {row?.Status.ToString() ?? "missing"}).\n{DescribeLogs()}");
+                throw new TimeoutException($"{silo} was not {status} in the membership table within {timeout.TotalSeconds:0} s (it is {row?.Status.ToString() ?? "missing"}).\n{DescribeLogs()}");
             }
 
             await Task.Delay(50).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Every row of this cluster in <c>silo_membership</c>.</summary>
+    /// <summary>Every row of this cluster in the Orleans membership table (<c>orleans_membership</c>).</summary>
     public async Task<IReadOnlyList<SiloRow>> ReadMembershipAsync()
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync().ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
-            "select host, port, generation, silo_name, status, iamalive_time, suspicions::text from silo_membership where cluster_id = $1 order by generation",
+            "select address, port, generation, silo_name, status, iamalive_time, coalesce(suspect_times, '') from orleans_membership where deployment_id = $1 order by generation",
             connection);
         command.Parameters.Add(new NpgsqlParameter { Value = ClusterId });
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
@@ -143,9 +143,9 @@ public sealed class LocalCluster : IAsyncDisposable
         while (await reader.ReadAsync().ConfigureAwait(false))
         {
             rows.Add(new SiloRow(
-                new SiloAddress(reader.GetString(0), reader.GetInt32(1), reader.GetInt64(2)),
+                SiloAddress.New(System.Net.IPAddress.Parse(reader.GetString(0)), reader.GetInt32(1), reader.GetInt32(2)),
                 reader.GetString(3),
-                (SiloStatus)reader.GetInt16(4),
+                (SiloStatus)reader.GetInt32(4),
                 reader.GetFieldValue<DateTimeOffset>(5),
                 reader.GetString(6)));
         }
@@ -155,7 +155,7 @@ public sealed class LocalCluster : IAsyncDisposable
 
     /// <summary>The newest row of <paramref name="silo"/> (its current or last run).</summary>
     public async Task<SiloRow?> ReadRowAsync(SiloProcess silo) =>
-        (await ReadMembershipAsync().ConfigureAwait(false)).Where(r => r.Address.Port == silo.SiloPort).MaxBy(r => r.Address.Generation);
+        (await ReadMembershipAsync().ConfigureAwait(false)).Where(r => r.Address.Endpoint.Port == silo.SiloPort).MaxBy(r => r.Address.Generation);
 
     private static Dictionary<string, string?> Merge(IReadOnlyDictionary<string, string?>? common, IReadOnlyDictionary<string, string?>? own)
     {
@@ -178,5 +178,5 @@ public sealed class LocalCluster : IAsyncDisposable
     }
 }
 
-/// <summary>One row of <c>silo_membership</c>.</summary>
+/// <summary>One row of the Orleans membership table: a silo generation, its status, heartbeat and the votes against it.</summary>
 public sealed record SiloRow(SiloAddress Address, string SiloName, SiloStatus Status, DateTimeOffset IAmAliveTime, string Suspicions);

@@ -25,7 +25,7 @@ public sealed class SiloProcess : IAsyncDisposable
     private SiloReaper? _reaper;
     private int _runs;
 
-    /// <param name="name">The silo's name (its <c>POD_NAME</c>, so its name in <c>silo_membership</c>).</param>
+    /// <param name="name">The silo's name (its <c>POD_NAME</c>, so its name in the membership table).</param>
     /// <param name="environment">Added to (or, with a null value, removed from) the silo's environment: protocol timings as <c>Sessions__Cluster__...</c>, log levels.</param>
     public SiloProcess(string name, string connectionString, string clusterId, IReadOnlyDictionary<string, string?>? environment = null)
     {
@@ -35,6 +35,7 @@ public sealed class SiloProcess : IAsyncDisposable
         _environment = environment ?? new Dictionary<string, string?>();
         HttpPort = FreePorts.Next();
         SiloPort = FreePorts.Next();
+        GatewayPort = FreePorts.Next();
         BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}/");
         Http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         _probe = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
@@ -47,6 +48,9 @@ public sealed class SiloProcess : IAsyncDisposable
 
     /// <summary>The silo-to-silo port (<c>SESSIONS_SILO_PORT</c>); the same after a restart.</summary>
     public int SiloPort { get; }
+
+    /// <summary>The port Orleans clients connect to (<c>SESSIONS_GATEWAY_PORT</c>); the same after a restart.</summary>
+    public int GatewayPort { get; }
 
     public Uri BaseAddress { get; }
 
@@ -115,6 +119,7 @@ public sealed class SiloProcess : IAsyncDisposable
             info.Environment["ConnectionStrings__Sessions"] = _connectionString;
             info.Environment["SESSIONS_CLUSTER_ID"] = _clusterId;
             info.Environment["SESSIONS_SILO_PORT"] = SiloPort.ToString(CultureInfo.InvariantCulture);
+            info.Environment["SESSIONS_GATEWAY_PORT"] = GatewayPort.ToString(CultureInfo.InvariantCulture);
             info.Environment["SESSIONS_ADVERTISED_ADDRESS"] = "127.0.0.1";
             info.Environment["POD_NAME"] = Name;
             info.Environment["Logging__LogLevel__Default"] = "Warning";
@@ -142,7 +147,7 @@ public sealed class SiloProcess : IAsyncDisposable
             process.BeginErrorReadLine();
             _process = process;
             _reaper = SiloReaper.Watch(process.Id, urls);
-            Record(run, "test", $"started pid {process.Id}: http {HttpPort}, silo {SiloPort}");
+            Record(run, "test", $"started pid {process.Id}: http {HttpPort}, silo {SiloPort}, gateway {GatewayPort}");
         }
     }
 
@@ -274,7 +279,7 @@ public sealed class SiloProcess : IAsyncDisposable
         _probe.Dispose();
     }
 
-    public override string ToString() => $"{Name} (http {HttpPort}, silo {SiloPort})";
+    public override string ToString() => $"{Name} (http {HttpPort}, silo {SiloPort}, gateway {GatewayPort})";
 
     /// <summary>The built gateway for this assembly's configuration: src/Sessions.Gateway/bin/&lt;Configuration&gt;/net10.0.</summary>
     public static string GatewayDll()

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
-using Sessions.Actors;
 using Sessions.Gateway.Api.Sessions;
+using Sessions.Gateway.Grains;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
 using Sessions.Gateway.Serialization;
@@ -22,7 +22,7 @@ public static class MessagesApi
 {
     public static RouteGroupBuilder MapMessagesApi(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("api/sessions/{id}/messages").WithTags("Messages").AddEndpointFilter<GrainErrorFilter>();
+        var api = routes.MapGroup("api/sessions/{id}/messages").WithTags("Messages");
         api.MapPost("", AppendAsync)
             .Accepts<AppendMessageRequest>("application/json")
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -40,7 +40,7 @@ public static class MessagesApi
         string id,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] IGrainFactory grains,
+        [FromServices] ChatSessionGrains sessions,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.AppendMessageRequest).ConfigureAwait(false);
@@ -70,7 +70,7 @@ public static class MessagesApi
             return SessionsApi.SessionNotFound(id);
         }
 
-        var result = await grains.GetGrain<IChatSessionGrain>(id).AppendAsync(new AppendMessageCommand(
+        var result = await sessions.AppendAsync(id, new AppendMessageCommand(
             append.SenderId!,
             append.Kind!,
             append.Content!.Value,
@@ -88,7 +88,7 @@ public static class MessagesApi
         [FromQuery(Name = "after_seq")] string? afterSeq,
         [FromQuery(Name = "before_seq")] string? beforeSeq,
         string? limit,
-        [FromServices] IGrainFactory grains,
+        [FromServices] ChatSessionGrains sessions,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var errors = new ValidationErrors();
@@ -106,7 +106,8 @@ public static class MessagesApi
         }
 
         // The grain answers with the page's JSON (mostly bytes its tail cache already holds): passed on unparsed.
-        var page = await grains.GetGrain<IChatSessionGrain>(id).ListMessagesJsonAsync(new MessageQuery(after, before, pageSize)).ConfigureAwait(false);
+        var query = new MessageQuery(after, before, pageSize);
+        var page = await sessions.ReadAsync(id, grain => grain.ListMessagesJsonAsync(query)).ConfigureAwait(false);
         return TypedResults.Bytes(page.Utf8Json, "application/json");
     }
 }

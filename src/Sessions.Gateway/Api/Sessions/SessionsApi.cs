@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
-using Sessions.Actors;
+using Sessions.Gateway.Grains;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
 using Sessions.Gateway.Serialization;
@@ -25,7 +25,7 @@ public static class SessionsApi
 
     public static RouteGroupBuilder MapSessionsApi(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("api/sessions").WithTags("Sessions").AddEndpointFilter<GrainErrorFilter>();
+        var api = routes.MapGroup("api/sessions").WithTags("Sessions");
         api.MapPost("", CreateAsync)
             .Accepts<CreateSessionRequest>("application/json")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
@@ -43,7 +43,7 @@ public static class SessionsApi
     public static async Task<Results<Created<ChatSession>, ProblemHttpResult>> CreateAsync(
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] IGrainFactory grains,
+        [FromServices] ChatSessionGrains sessions,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.CreateSessionRequest).ConfigureAwait(false);
@@ -69,7 +69,7 @@ public static class SessionsApi
 
         // The gateway names the session: a time-ordered id, so ids of new sessions sort after older ones.
         var id = GeneratedIds.New();
-        var session = await grains.GetGrain<IChatSessionGrain>(id).CreateAsync(new CreateSessionCommand(
+        var session = await sessions.Get(id).CreateAsync(new CreateSessionCommand(
             create.InitiatorId!,
             create.PeerId!,
             create.AgentId,
@@ -81,7 +81,7 @@ public static class SessionsApi
 
     public static async Task<Results<Ok<ChatSession>, ProblemHttpResult>> GetAsync(
         string id,
-        [FromServices] IGrainFactory grains,
+        [FromServices] ChatSessionGrains sessions,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         if (!RequestRules.IsValidId(id, limits.Value))
@@ -89,7 +89,7 @@ public static class SessionsApi
             return SessionNotFound(id);
         }
 
-        return TypedResults.Ok(await grains.GetGrain<IChatSessionGrain>(id).GetAsync().ConfigureAwait(false));
+        return TypedResults.Ok(await sessions.ReadAsync(id, grain => grain.GetAsync()).ConfigureAwait(false));
     }
 
     public static async Task<Results<Ok<SessionList>, ProblemHttpResult>> ListAsync(
@@ -136,7 +136,7 @@ public static class SessionsApi
         string id,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] IGrainFactory grains,
+        [FromServices] ChatSessionGrains sessions,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.ChangeStatusRequest).ConfigureAwait(false);
@@ -156,7 +156,7 @@ public static class SessionsApi
             return SessionNotFound(id);
         }
 
-        return TypedResults.Ok(await grains.GetGrain<IChatSessionGrain>(id).ChangeStatusAsync(status).ConfigureAwait(false));
+        return TypedResults.Ok(await sessions.Get(id).ChangeStatusAsync(status).ConfigureAwait(false));
     }
 
     internal static ProblemHttpResult SessionNotFound(string id) =>

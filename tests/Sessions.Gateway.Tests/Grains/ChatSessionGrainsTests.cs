@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+using Sessions.Abstractions;
+using Sessions.Gateway.Grains;
+
+namespace Sessions.Gateway.Tests.Grains;
+
+/// <summary>The gateway's shortcut to session grains makes the very references Orleans' grain factory makes.</summary>
+public sealed class ChatSessionGrainsTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
+{
+    [Theory]
+    [InlineData("s-1")]
+    [InlineData("a.b:c@d-e_f")]
+    public void A_session_reference_is_the_one_the_grain_factory_makes(string sessionId)
+    {
+        var factory = gateway.Gateway.Services.GetRequiredService<IGrainFactory>();
+        var shortcut = gateway.Gateway.Services.GetRequiredService<ChatSessionGrains>();
+
+        var made = (GrainReference)shortcut.Get(sessionId);
+        var expected = (GrainReference)factory.GetGrain<IChatSessionGrain>(sessionId);
+
+        Assert.Equal(expected.GrainId, made.GrainId);
+        Assert.Equal(expected.InterfaceType, made.InterfaceType);
+        Assert.Equal(expected, made);
+    }
+}
