@@ -89,6 +89,34 @@ public sealed class ClusterTests(ITestOutputHelper output)
         await OrleansTestHosts.StopAsync(host);
     }
 
+    [Fact]
+    public async Task A_silo_that_reads_itself_dead_in_the_table_stops_and_the_test_host_lives_on()
+    {
+        var connectionString = await TestPostgres.CreateDatabaseAsync("orleans_declared_dead");
+        var silo = new TestSilo(connectionString, "declared-dead") { Output = output };
+        using var host = await OrleansTestHosts.StartSiloAsync(silo);
+        var address = Address(host);
+        await WaitForStatusAsync(connectionString, "declared-dead", address, Active);
+
+        // What a peer's death declaration writes: the row says Dead and the version moves.
+        await Db.ExecuteAsync(
+            connectionString,
+            "update orleans_membership set status = $1 where deployment_id = $2 and port = $3 and generation = $4",
+            Dead, "declared-dead", address.Endpoint.Port, address.Generation);
+        await Db.ExecuteAsync(connectionString, "update orleans_membership_version set version = version + 1 where deployment_id = $1", "declared-dead");
+
+        var errors = host.Services.GetRequiredService<TestSiloFatalErrors>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (errors.First is null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Contains("I have been told I am dead", errors.First);
+        var stop = await Assert.ThrowsAsync<InvalidOperationException>(() => OrleansTestHosts.StopAsync(host));
+        Assert.Contains("fatal error", stop.Message);
+    }
+
     private static SiloAddress Address(IHost silo) => silo.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
 
     private static async Task WaitForStatusAsync(string connectionString, string clusterId, SiloAddress silo, int status)
