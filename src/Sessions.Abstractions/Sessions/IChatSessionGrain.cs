@@ -36,4 +36,15 @@ public interface IChatSessionGrain : IGrainWithStringKey
     /// <summary>Moves the session to <paramref name="status"/>; an illegal move fails with <see cref="SessionErrors.InvalidTransition"/>.</summary>
     [Alias("ChangeStatusAsync")]
     Task<ChatSession> ChangeStatusAsync(SessionStatus status);
+
+    /// <summary>
+    /// Subscribes <paramref name="observer"/> to the session's events, or renews its subscription, which expires
+    /// (<c>Sessions:ChatSession:ObserverExpiry</c>) unless renewed; fails with <see cref="SessionErrors.SessionNotFound"/>.
+    /// </summary>
+    [Alias("SubscribeAsync")]
+    Task<SessionSubscription> SubscribeAsync(ISessionObserver observer);
+
+    /// <summary>Ends <paramref name="observer"/>'s subscription; nothing happens if it has none.</summary>
+    [Alias("UnsubscribeAsync")]
+    Task UnsubscribeAsync(ISessionObserver observer);
 }

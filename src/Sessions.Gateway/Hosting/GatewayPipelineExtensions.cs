@@ -4,6 +4,7 @@ using Sessions.Gateway.Api.Participants;
 using Sessions.Gateway.Api.Sessions;
 using Sessions.Gateway.Health;
 using Sessions.Gateway.Problems;
+using Sessions.Gateway.Realtime;
 
 namespace Sessions.Gateway.Hosting;
 
@@ -13,12 +14,14 @@ public static class GatewayPipelineExtensions
     public static WebApplication UseGatewayPipeline(this WebApplication app)
     {
         app.UseGatewayProblems();
+        app.UseWebSockets();
         app.MapHealthEndpoints();
         app.MapMetricsEndpoint();
         app.MapOpenApi();
         app.MapParticipantsApi();
         app.MapSessionsApi();
         app.MapMessagesApi();
+        app.MapRealtimeEndpoints();
         return app;
     }
 }

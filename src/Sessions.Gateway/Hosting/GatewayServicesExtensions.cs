@@ -8,6 +8,7 @@ using Sessions.Abstractions;
 using Sessions.Client;
 using Sessions.Gateway.Grains;
 using Sessions.Gateway.Health;
+using Sessions.Gateway.Realtime;
 using Sessions.Gateway.Requests;
 using Sessions.Gateway.Serialization;
 using Sessions.Storage;
@@ -34,6 +35,13 @@ public static class GatewayServicesExtensions
         services.AddOptions<RetrySafeCallOptions>().BindConfiguration(RetriesSectionName);
         services.AddSingleton<RetrySafeCalls>();
         services.AddSingleton<ChatSessionGrains>();
+        services.AddOptions<RealtimeOptions>()
+            .BindConfiguration(RealtimeOptions.SectionName)
+            .Validate(o => o.IsValid(), $"Every {RealtimeOptions.SectionName} value must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<SessionFeeds>();
+        services.AddHostedService(provider => provider.GetRequiredService<SessionFeeds>());
+        services.AddSingleton<TopicSubscriptions>();
         services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.SectionName);
         services.AddHostedService<ShutdownDrain>();
 

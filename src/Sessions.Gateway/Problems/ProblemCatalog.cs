@@ -29,6 +29,7 @@ internal static class ProblemCatalog
         [ProblemCodes.Timeout] = (StatusCodes.Status504GatewayTimeout, "Timed out"),
         [ProblemCodes.NotReady] = (StatusCodes.Status503ServiceUnavailable, "Not ready"),
         [ProblemCodes.Internal] = (StatusCodes.Status500InternalServerError, "Internal error"),
+        [ProblemCodes.WebSocketRequired] = (StatusCodes.Status400BadRequest, "WebSocket upgrade required"),
     };
 
     public static bool IsKnown(string code) => Entries.ContainsKey(code);

@@ -16,6 +16,7 @@ public static class ProblemCodes
     public const string Timeout = "timeout";
     public const string NotReady = "not-ready";
     public const string Internal = "internal";
+    public const string WebSocketRequired = "websocket-required";
 
     /// <summary>The URN clients match on.</summary>
     public static string TypeOf(string code) => $"urn:sessions:problem:{code}";

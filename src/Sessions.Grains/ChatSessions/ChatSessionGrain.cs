@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Utilities;
 using Sessions.Abstractions;
 using Sessions.Storage.Messages;
 using Sessions.Storage.Participants;
@@ -28,6 +29,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
     private readonly LimitsOptions _limits;
     private readonly ILogger<ChatSessionGrain> _logger;
     private readonly TailCache _tail;
+    private readonly ObserverManager<ISessionObserver> _observers;
     private ChatSession? _session;
 
     public ChatSessionGrain(
@@ -45,6 +47,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
         _limits = limits.Value;
         _logger = logger;
         _tail = new TailCache(_options.TailCacheSize);
+        _observers = new ObserverManager<ISessionObserver>(_options.ObserverExpiry, logger);
     }
 
     private string Id => this.GetPrimaryKeyString();
@@ -81,6 +84,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
             ?? throw AlreadyExists();
         _tail.Reset([], 0);
         LogCreated(_logger, Id);
+        Publish(SessionEvents.Created(_session));
         return _session;
     }
 
@@ -130,7 +134,9 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
                     return new AppendResult(appended.Message, Created: true);
                 case AppendOutcome.Appended appended:
                     // The other activation wrote in between: the cache misses those messages, so take the log's end.
+                    // Observers see a seq past what they had and read the gap themselves.
                     await ReloadAsync(CancellationToken.None);
+                    Publish(SessionEvents.Message(appended.Message));
                     return new AppendResult(appended.Message, Created: true);
                 case AppendOutcome.DuplicateClientMessageId:
                     // Another activation stored this client_message_id a moment ago: the reload finds it.
@@ -243,6 +249,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
         }
 
         LogStatusChanged(_logger, Id, session.Status, status);
+        Publish(SessionEvents.Status(RequireSession()));
         return RequireSession();
     }
 
@@ -279,9 +286,32 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
             : null;
     }
 
+    public Task<SessionSubscription> SubscribeAsync(ISessionObserver observer)
+    {
+        var session = RequireSession();
+        _observers.Subscribe(observer, observer);
+        return Task.FromResult(new SessionSubscription(session.LastSeq, session.Status));
+    }
+
+    public Task UnsubscribeAsync(ISessionObserver observer)
+    {
+        _observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Tells every observer, one-way: a gateway that is slow or gone costs the session nothing.</summary>
+    private void Publish(SessionEvent sessionEvent)
+    {
+        if (_observers.Count > 0)
+        {
+            _observers.Notify(observer => _ = observer.OnSessionEventAsync(sessionEvent));
+        }
+    }
+
     private void Remember(ChatMessage message)
     {
-        _tail.Add(message);
+        var added = _tail.Add(message);
+        Publish(new SessionEvent(Id, SessionEventKind.Message, message.Seq, added.Json));
         _session = RequireSession() with
         {
             LastSeq = message.Seq,

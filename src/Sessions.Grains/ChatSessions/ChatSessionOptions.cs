@@ -20,4 +20,11 @@ public sealed class ChatSessionOptions
     /// </summary>
     /// <value>10.</value>
     public int MaxAppendAttempts { get; set; } = 10;
+
+    /// <summary>
+    /// How long a gateway's subscription to the session's events lasts unless renewed. Gateways renew well within it
+    /// (<c>Sessions:Realtime:ResubscribePeriod</c>); an expired observer (its silo gone) is dropped at the next event.
+    /// </summary>
+    /// <value>1 minute.</value>
+    public TimeSpan ObserverExpiry { get; set; } = TimeSpan.FromMinutes(1);
 }

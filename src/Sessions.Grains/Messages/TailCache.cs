@@ -48,14 +48,15 @@ internal sealed class TailCache
         }
     }
 
-    /// <summary>Adds the message that extends the log by one.</summary>
-    public void Add(ChatMessage message)
+    /// <summary>Adds the message that extends the log by one, and returns it as held (with its JSON at hand).</summary>
+    public CachedMessage Add(ChatMessage message)
     {
         if (message.Seq != LastSeq + 1)
         {
             throw new InvalidOperationException($"The tail cache ends at seq {LastSeq}; it cannot take seq {message.Seq}.");
         }
 
+        var added = new CachedMessage(message);
         if (Count == _ring.Length)
         {
             var evicted = _ring[_start].Message;
@@ -64,12 +65,12 @@ internal sealed class TailCache
                 _byClientMessageId.Remove(evictedId);
             }
 
-            _ring[_start] = new CachedMessage(message);
+            _ring[_start] = added;
             _start = (_start + 1) % _ring.Length;
         }
         else
         {
-            _ring[(_start + Count) % _ring.Length] = new CachedMessage(message);
+            _ring[(_start + Count) % _ring.Length] = added;
             Count++;
         }
 
@@ -79,6 +80,7 @@ internal sealed class TailCache
         }
 
         LastSeq = message.Seq;
+        return added;
     }
 
     public bool TryFindByClientMessageId(string clientMessageId, out ChatMessage message) =>

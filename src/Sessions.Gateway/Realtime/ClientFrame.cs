@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Sessions.Abstractions;
+using Sessions.Gateway.Problems;
+using Sessions.Gateway.Requests;
+
+namespace Sessions.Gateway.Realtime;
+
+/// <summary>A frame a WebSocket client sent: a JSON object with a string <c>type</c> and, optionally, an <c>id</c> echoed in the reply.</summary>
+internal sealed class ClientFrame
+{
+    private readonly JsonElement _root;
+
+    private ClientFrame(JsonElement root, string type, string? id)
+    {
+        _root = root;
+        Type = type;
+        Id = id;
+    }
+
+    public string Type { get; }
+
+    public string? Id { get; }
+
+    /// <summary>Parses a frame; a frame that is not a JSON object with a string type throws <see cref="JsonException"/>.</summary>
+    public static ClientFrame Parse(ReadOnlyMemory<byte> json)
+    {
+        // Cloned: the bytes are the connection's receive buffer, reused for the next frame.
+        using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
+        var root = document.RootElement.Clone();
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
+        {
+            throw new JsonException("a frame is a JSON object with a string 'type'.");
+        }
+
+        var id = root.TryGetProperty("id", out var idValue) && idValue.ValueKind == JsonValueKind.String ? idValue.GetString() : null;
+        return new ClientFrame(root, type.GetString()!, id);
+    }
+
+    /// <summary>A string member, or null when absent or not a string.</summary>
+    public string? GetString(string name) =>
+        _root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>An optional non-negative integer member (absent or null is null); false with the reason otherwise.</summary>
+    public bool TryGetSeq(string name, out long? seq, out string error)
+    {
+        seq = null;
+        error = "";
+        if (!_root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) && number >= 0)
+        {
+            seq = number;
+            return true;
+        }
+
+        error = $"{name} must be a non-negative integer of at most {long.MaxValue}.";
+        return false;
+    }
+
+    /// <summary>The append a <c>send</c> frame asks for, checked like the body of <c>POST /api/sessions/{id}/messages</c>.</summary>
+    public (string? SessionId, AppendMessageCommand? Command, ValidationErrors Errors) ToAppend(LimitsOptions limits)
+    {
+        var errors = new ValidationErrors();
+        var sessionId = Text("session_id", errors);
+        var senderId = Text("sender_id", errors);
+        var kind = Text("kind", errors);
+        var clientMessageId = Text("client_message_id", errors, required: false);
+        var content = Element("content");
+        var metadata = Element("metadata");
+        errors.JsonObject("content", content).Metadata("metadata", metadata, limits);
+        if (!TryGetSeq("expected_seq", out var expectedSeq, out var seqError))
+        {
+            errors.Add("expected_seq", seqError);
+        }
+
+        if (errors.Any)
+        {
+            return (sessionId, null, errors);
+        }
+
+        var command = new AppendMessageCommand(senderId!, kind!, content!.Value, RequestRules.NullIfJsonNull(metadata), clientMessageId, expectedSeq);
+        return (sessionId, command, errors);
+    }
+
+    private JsonElement? Element(string name) => _root.TryGetProperty(name, out var value) ? value : null;
+
+    private string? Text(string name, ValidationErrors errors, bool required = true)
+    {
+        if (!_root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            if (required)
+            {
+                errors.Add(name, $"{name} is required.");
+            }
+
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            errors.Add(name, $"{name} must be a string.");
+            return null;
+        }
+
+        var text = value.GetString()!;
+        if (required && text.Length == 0)
+        {
+            errors.Add(name, $"{name} must not be empty.");
+        }
+
+        return text;
+    }
+}

@@ -1,0 +1,106 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace Sessions.Gateway.Realtime;
+
+/// <summary>The server's frames, as JSON objects with a <c>type</c>; see the README's Realtime section for each.</summary>
+internal static class Frames
+{
+    public static ControlFrame Subscribed(string topic, long? afterSeq, long lastSeq, string? notRecoveredReason) =>
+        Control("subscribed", w =>
+        {
+            w.WriteString("topic", topic);
+            if (afterSeq is { } after)
+            {
+                w.WriteNumber("after_seq", after);
+            }
+            else
+            {
+                w.WriteNull("after_seq");
+            }
+
+            w.WriteNumber("last_seq", lastSeq);
+            w.WriteBoolean("recovered", notRecoveredReason is null);
+            if (notRecoveredReason is not null)
+            {
+                w.WriteString("reason", notRecoveredReason);
+            }
+        });
+
+    public static ControlFrame Unsubscribed(string topic) => Control("unsubscribed", w => w.WriteString("topic", topic));
+
+    public static ControlFrame Pong(string? id) => Control("pong", w => WriteRef(w, "id", id));
+
+    public static ControlFrame Ack(string? requestId, long seq, string messageId, string? clientMessageId, bool created, string sessionId) =>
+        Control("ack", w =>
+        {
+            WriteRef(w, "id", requestId);
+            w.WriteString("session_id", sessionId);
+            w.WriteNumber("seq", seq);
+            w.WriteString("message_id", messageId);
+            w.WriteString("client_message_id", clientMessageId);
+            w.WriteBoolean("created", created);
+        });
+
+    public static ControlFrame Error(string? requestId, string code, string detail, int status, IEnumerable<KeyValuePair<string, string>>? extensions = null) =>
+        Control("error", w =>
+        {
+            WriteRef(w, "id", requestId);
+            w.WriteString("code", code);
+            w.WriteNumber("status", status);
+            w.WriteString("detail", detail);
+            foreach (var (key, value) in extensions ?? [])
+            {
+                w.WriteString(key, value);
+            }
+        });
+
+    public static readonly ControlFrame Heartbeat = Control("heartbeat", _ => { });
+
+    /// <summary><c>{"type":"message","topic":…,"seq":…,"message":{…}}</c>, the message's JSON copied in as it is.</summary>
+    public static void WriteMessage(IBufferWriter<byte> output, string topic, long seq, ReadOnlySpan<byte> messageJson)
+    {
+        using var w = new Utf8JsonWriter(output);
+        w.WriteStartObject();
+        w.WriteString("type", "message");
+        w.WriteString("topic", topic);
+        w.WriteNumber("seq", seq);
+        w.WritePropertyName("message");
+        w.WriteRawValue(messageJson, skipInputValidation: true);
+        w.WriteEndObject();
+    }
+
+    /// <summary><c>{"type":"status"|"created","topic":…,"session":{…}}</c>.</summary>
+    public static void WriteSessionEvent(IBufferWriter<byte> output, string type, string topic, ReadOnlySpan<byte> sessionJson)
+    {
+        using var w = new Utf8JsonWriter(output);
+        w.WriteStartObject();
+        w.WriteString("type", type);
+        w.WriteString("topic", topic);
+        w.WritePropertyName("session");
+        w.WriteRawValue(sessionJson, skipInputValidation: true);
+        w.WriteEndObject();
+    }
+
+    private static void WriteRef(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is not null)
+        {
+            w.WriteString(name, value);
+        }
+    }
+
+    private static ControlFrame Control(string type, Action<Utf8JsonWriter> body)
+    {
+        var output = new ArrayBufferWriter<byte>(128);
+        using (var w = new Utf8JsonWriter(output))
+        {
+            w.WriteStartObject();
+            w.WriteString("type", type);
+            body(w);
+            w.WriteEndObject();
+        }
+
+        return new ControlFrame(type, output.WrittenSpan.ToArray());
+    }
+}

@@ -1,0 +1,182 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Sessions.Abstractions;
+using Sessions.Gateway.Grains;
+
+namespace Sessions.Gateway.Realtime;
+
+/// <summary>
+/// One client connection's way out: a bounded queue and the single writer that drains it. Feeds and the protocol
+/// enqueue without waiting; when the queue is full the client is not keeping up, and the connection ends with the
+/// reason <c>slow-consumer</c> instead of holding anyone else back. The writer keeps each topic exact: a message goes
+/// out only as the next seq, a jump ahead is filled from the session's grain first, and what was sent is not sent again.
+/// </summary>
+internal sealed class RealtimeConnection : IDisposable
+{
+    public const string SlowConsumer = "slow-consumer";
+
+    private readonly Channel<Outgoing> _queue;
+    private readonly CancellationTokenSource _ended = new();
+    private readonly ChatSessionGrains _sessions;
+    private readonly RealtimeOptions _options;
+    private readonly int _pageSize;
+    private string? _endReason;
+
+    public RealtimeConnection(ChatSessionGrains sessions, RealtimeOptions options, int pageSize)
+    {
+        _sessions = sessions;
+        _options = options;
+        _pageSize = pageSize;
+        _queue = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(options.OutgoingQueueLength)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    /// <summary>Cancelled when the connection must end (slow consumer, shutdown, client gone).</summary>
+    public CancellationToken Ended => _ended.Token;
+
+    /// <summary>Why the connection ended, when the server ended it.</summary>
+    public string? EndReason => Volatile.Read(ref _endReason);
+
+    /// <summary>Queues <paramref name="item"/>; a full queue ends the connection as a slow consumer.</summary>
+    public void Enqueue(Outgoing item)
+    {
+        if (!_queue.Writer.TryWrite(item))
+        {
+            End(SlowConsumer);
+        }
+    }
+
+    /// <summary>Ends the connection with <paramref name="reason"/> (the first reason given stays).</summary>
+    public void End(string reason)
+    {
+        Interlocked.CompareExchange(ref _endReason, reason, null);
+        _queue.Writer.TryComplete();
+        try
+        {
+            _ended.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Writes queued frames until the connection ends; a heartbeat fills every silence of the configured length.</summary>
+    public async Task RunWriterAsync(IRealtimeTransport transport)
+    {
+        var reader = _queue.Reader;
+        var cancellation = _ended.Token;
+        while (!cancellation.IsCancellationRequested)
+        {
+            if (!reader.TryRead(out var item))
+            {
+                using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+                silence.CancelAfter(_options.HeartbeatInterval);
+                try
+                {
+                    if (!await reader.WaitToReadAsync(silence.Token).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+                }
+                catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+                {
+                    await transport.WriteHeartbeatAsync(cancellation).ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
+            await WriteAsync(transport, item, cancellation).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask WriteAsync(IRealtimeTransport transport, Outgoing item, CancellationToken cancellation)
+    {
+        switch (item)
+        {
+            case ControlFrame frame:
+                await transport.WriteControlAsync(frame, cancellation).ConfigureAwait(false);
+                break;
+            case TopicStart start when !start.Topic.Ended:
+                start.Topic.Started = true;
+                await transport.WriteControlAsync(start.Subscribed, cancellation).ConfigureAwait(false);
+                await FillAsync(transport, start.Topic, Math.Max(start.LastSeq, start.Topic.SeenBeforeStart), cancellation).ConfigureAwait(false);
+                break;
+            case TopicHead head when !head.Topic.Ended:
+                if (!Hold(head.Topic, head.LastSeq))
+                {
+                    await FillAsync(transport, head.Topic, head.LastSeq, cancellation).ConfigureAwait(false);
+                }
+
+                break;
+            case TopicEvent { Topic: var topic, Event: var sessionEvent } when !topic.Ended:
+                await WriteEventAsync(transport, topic, sessionEvent, cancellation).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async ValueTask WriteEventAsync(IRealtimeTransport transport, SessionTopic topic, SessionEvent sessionEvent, CancellationToken cancellation)
+    {
+        if (Hold(topic, sessionEvent.Seq))
+        {
+            return;
+        }
+
+        if (sessionEvent.Kind == SessionEventKind.Message)
+        {
+            if (sessionEvent.Seq <= topic.LastSent)
+            {
+                return;
+            }
+
+            await FillAsync(transport, topic, sessionEvent.Seq - 1, cancellation).ConfigureAwait(false);
+            await transport.WriteMessageAsync(topic, sessionEvent.Seq, sessionEvent.Utf8Json, cancellation).ConfigureAwait(false);
+            topic.LastSent = sessionEvent.Seq;
+            return;
+        }
+
+        // Anything else happened after the messages up to its seq: those go first.
+        await FillAsync(transport, topic, sessionEvent.Seq, cancellation).ConfigureAwait(false);
+        var type = sessionEvent.Kind == SessionEventKind.Created ? "created" : "status";
+        await transport.WriteEventAsync(topic, type, sessionEvent.Utf8Json, cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>Before its start a topic only remembers how far the log is known to go; true when it did so.</summary>
+    private static bool Hold(SessionTopic topic, long seq)
+    {
+        if (topic.Started)
+        {
+            return false;
+        }
+
+        topic.SeenBeforeStart = Math.Max(topic.SeenBeforeStart, seq);
+        return true;
+    }
+
+    /// <summary>Writes the messages after <see cref="SessionTopic.LastSent"/> up to <paramref name="toSeq"/>, read from the grain.</summary>
+    private async ValueTask FillAsync(IRealtimeTransport transport, SessionTopic topic, long toSeq, CancellationToken cancellation)
+    {
+        while (topic.LastSent < toSeq && !topic.Ended)
+        {
+            var limit = (int)Math.Min(_pageSize, toSeq - topic.LastSent);
+            var query = new MessageQuery(topic.LastSent, toSeq + 1, limit);
+            var page = await _sessions.ReadAsync(topic.SessionId, grain => grain.ListMessagesAsync(query)).ConfigureAwait(false);
+            if (page.Messages.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var message in page.Messages)
+            {
+                var json = JsonSerializer.SerializeToUtf8Bytes(message, SessionsJsonContext.Default.ChatMessage);
+                await transport.WriteMessageAsync(topic, message.Seq, json, cancellation).ConfigureAwait(false);
+                topic.LastSent = message.Seq;
+            }
+        }
+    }
+
+    public void Dispose() => _ended.Dispose();
+}

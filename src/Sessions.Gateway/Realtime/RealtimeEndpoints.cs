@@ -1,0 +1,185 @@
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Sessions.Abstractions;
+using Sessions.Gateway.Api.Sessions;
+using Sessions.Gateway.Grains;
+using Sessions.Gateway.Problems;
+using Sessions.Gateway.Requests;
+
+namespace Sessions.Gateway.Realtime;
+
+/// <summary>
+/// <c>GET /ws</c> (one WebSocket, many topics) and <c>GET /api/sessions/{id}/events</c> (Server-Sent Events of one
+/// session). Both resume after a seq, exclusive, with no gap and no duplicate at the seam; see the README.
+/// </summary>
+public static partial class RealtimeEndpoints
+{
+    /// <summary>The reason a connection ends with when this silo shuts down: reconnect (to another silo) and resume.</summary>
+    public const string ServerShutdown = "server-shutdown";
+
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
+
+    public static IEndpointRouteBuilder MapRealtimeEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("ws", WebSocketAsync).WithTags("Realtime").ProducesProblem(StatusCodes.Status400BadRequest);
+        routes.MapGet("api/sessions/{id}/events", SessionEventsAsync)
+            .WithTags("Realtime")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return routes;
+    }
+
+    public static async Task WebSocketAsync(
+        HttpContext context,
+        [FromServices] TopicSubscriptions subscriptions,
+        [FromServices] ChatSessionGrains sessions,
+        [FromServices] IOptions<RealtimeOptions> realtime,
+        [FromServices] IOptions<LimitsOptions> limits,
+        [FromServices] IHostApplicationLifetime lifetime,
+        [FromServices] ILoggerFactory loggers)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await ApiProblems.Of(ProblemCodes.WebSocketRequired, "GET /ws is a WebSocket endpoint: send an Upgrade: websocket request.")
+                .ExecuteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        var options = realtime.Value;
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            KeepAliveInterval = options.KeepAliveInterval,
+            KeepAliveTimeout = options.KeepAliveTimeout,
+        }).ConfigureAwait(false);
+        using var connection = new RealtimeConnection(sessions, options, limits.Value.MaxPageSize);
+        using var stopping = lifetime.ApplicationStopping.Register(() => connection.End(ServerShutdown));
+        using var reading = new CancellationTokenSource();
+        var logger = loggers.CreateLogger(typeof(RealtimeEndpoints));
+        var client = new WebSocketConnection(socket, connection, subscriptions, sessions, options, limits.Value, logger);
+
+        var writer = WriteUntilEndedAsync(connection, new WebSocketTransport(socket));
+        var reader = ReadUntilClosedAsync(client, reading.Token);
+        if (await Task.WhenAny(reader, writer).ConfigureAwait(false) == reader)
+        {
+            // The client closed, or broke a rule (the reason says which); the server answers with its close.
+            var violation = await reader.ConfigureAwait(false);
+            connection.End(violation?.Reason ?? "client-closed");
+            await writer.ConfigureAwait(false);
+            await CloseAsync(socket, violation?.Status ?? WebSocketCloseStatus.NormalClosure, violation?.Reason ?? "").ConfigureAwait(false);
+        }
+        else
+        {
+            // The server ended it (slow consumer, shutdown): say why, then wait briefly for the client's close.
+            var reason = connection.EndReason ?? "server-error";
+            var status = reason == ServerShutdown ? WebSocketCloseStatus.EndpointUnavailable : WebSocketCloseStatus.PolicyViolation;
+            await CloseAsync(socket, status, reason).ConfigureAwait(false);
+            reading.CancelAfter(CloseHandshakeTimeout);
+            await reader.ConfigureAwait(false);
+        }
+
+        LogClosed(logger, connection.EndReason ?? "client-closed");
+    }
+
+    public static async Task SessionEventsAsync(
+        string id,
+        HttpContext context,
+        [FromHeader(Name = "Last-Event-ID")] string? lastEventIdHeader,
+        [FromQuery(Name = "last_event_id")] string? lastEventIdQuery,
+        [FromServices] TopicSubscriptions subscriptions,
+        [FromServices] ChatSessionGrains sessions,
+        [FromServices] IOptions<RealtimeOptions> realtime,
+        [FromServices] IOptions<LimitsOptions> limits,
+        [FromServices] IHostApplicationLifetime lifetime)
+    {
+        // Browsers' EventSource sends Last-Event-ID itself on reconnects; the query parameter serves a first connect.
+        var errors = new ValidationErrors();
+        var field = lastEventIdHeader is not null ? "Last-Event-ID" : "last_event_id";
+        var afterSeq = QueryValues.Seq(field, lastEventIdHeader ?? lastEventIdQuery, errors);
+        if (errors.Any)
+        {
+            await ApiProblems.Validation(errors).ExecuteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        if (!RequestRules.IsValidId(id, limits.Value))
+        {
+            await SessionsApi.SessionNotFound(id).ExecuteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        using var connection = new RealtimeConnection(sessions, realtime.Value, limits.Value.MaxPageSize);
+        // Before the response starts: an unknown session is still a 404 problem (through the exception handler).
+        var topic = await subscriptions.SubscribeAsync(connection, id, afterSeq).ConfigureAwait(false);
+        try
+        {
+            using var stopping = lifetime.ApplicationStopping.Register(() => connection.End(ServerShutdown));
+            using var aborted = context.RequestAborted.Register(() => connection.End("client-closed"));
+            var response = context.Response;
+            response.ContentType = "text/event-stream";
+            response.Headers.CacheControl = "no-cache";
+            response.Headers["X-Accel-Buffering"] = "no";
+            await response.StartAsync(context.RequestAborted).ConfigureAwait(false);
+            await WriteUntilEndedAsync(connection, new ServerSentEventsTransport(response)).ConfigureAwait(false);
+        }
+        finally
+        {
+            subscriptions.Unsubscribe(topic);
+        }
+    }
+
+    /// <summary>Runs the writer; however it stops (ended, or the client gone mid-write), the connection is ended.</summary>
+    private static async Task WriteUntilEndedAsync(RealtimeConnection connection, IRealtimeTransport transport)
+    {
+        try
+        {
+            await connection.RunWriterAsync(transport).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            connection.End("client-gone");
+        }
+    }
+
+    private static async Task<(WebSocketCloseStatus Status, string Reason)?> ReadUntilClosedAsync(WebSocketConnection client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or WebSocketException or IOException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task CloseAsync(WebSocket socket, WebSocketCloseStatus status, string reason)
+    {
+        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
+        try
+        {
+            await socket.CloseOutputAsync(status, reason, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or WebSocketException or IOException)
+        {
+            socket.Abort();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "WebSocket closed: {Reason}")]
+    private static partial void LogClosed(ILogger logger, string reason);
+}

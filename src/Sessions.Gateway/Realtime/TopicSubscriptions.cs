@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Options;
+using Sessions.Abstractions;
+using Sessions.Gateway.Grains;
+
+namespace Sessions.Gateway.Realtime;
+
+/// <summary>
+/// Starts and ends one connection's subscriptions to sessions, the same way for WebSocket and SSE: attach to the
+/// session's feed, decide from where the client is served, and queue the confirmation with the replay after it.
+/// </summary>
+public sealed class TopicSubscriptions(SessionFeeds feeds, ChatSessionGrains sessions, IOptions<RealtimeOptions> options)
+{
+    /// <summary>The reason of a resume from a cursor beyond the log's end: served from the end.</summary>
+    public const string CursorAhead = "cursor-ahead";
+
+    /// <summary>The reason of a resume further behind than <see cref="RealtimeOptions.MaxReplayMessages"/>: served from the end.</summary>
+    public const string TooFarBehind = "too-far-behind";
+
+    /// <summary>
+    /// Subscribes the connection to session <paramref name="sessionId"/>: after <paramref name="afterSeq"/> (exclusive),
+    /// or live from the log's end when it is null. Fails like the grain (session-not-found).
+    /// </summary>
+    internal async Task<SessionTopic> SubscribeAsync(RealtimeConnection connection, string sessionId, long? afterSeq)
+    {
+        var topic = new SessionTopic(sessionId, connection, afterSeq ?? 0);
+        var head = await feeds.AttachAsync(sessionId, topic).ConfigureAwait(false);
+        string? notRecovered = null;
+        if (afterSeq is { } after && after > head)
+        {
+            // The feed may lag the log by an event in flight: only the grain's word makes a cursor "ahead".
+            head = Math.Max(head, (await sessions.ReadAsync(sessionId, grain => grain.GetAsync()).ConfigureAwait(false)).LastSeq);
+            notRecovered = after > head ? CursorAhead : null;
+        }
+        else if (afterSeq is { } behind && head - behind > options.Value.MaxReplayMessages)
+        {
+            notRecovered = TooFarBehind;
+        }
+
+        if (afterSeq is null || notRecovered is not null)
+        {
+            topic.LastSent = head;
+        }
+
+        connection.Enqueue(new TopicStart(topic, Frames.Subscribed(topic.Name, afterSeq, head, notRecovered), head));
+        return topic;
+    }
+
+    internal void Unsubscribe(SessionTopic topic)
+    {
+        topic.Ended = true;
+        feeds.Detach(topic.SessionId, topic);
+    }
+}

@@ -1,0 +1,203 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Sessions.Abstractions;
+using Sessions.Gateway.Grains;
+using Sessions.Gateway.Problems;
+using Sessions.Gateway.Requests;
+
+namespace Sessions.Gateway.Realtime;
+
+/// <summary>
+/// One WebSocket client: reads its frames (subscribe, unsubscribe, ping, send) one at a time and answers through the
+/// connection's queue, so every reply and event leaves in the order it was decided. The protocol is in the README.
+/// </summary>
+internal sealed partial class WebSocketConnection(
+    WebSocket socket,
+    RealtimeConnection connection,
+    TopicSubscriptions subscriptions,
+    ChatSessionGrains sessions,
+    RealtimeOptions options,
+    LimitsOptions limits,
+    ILogger logger)
+{
+    private readonly Dictionary<string, SessionTopic> _topics = new(StringComparer.Ordinal);
+    private byte[] _frame = [];
+
+    /// <summary>Reads frames until the client closes, the connection ends, or a frame breaks the rules.</summary>
+    public async Task<(WebSocketCloseStatus Status, string Reason)?> ReadAsync(CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(options.MaxFrameBytes + 1, 64 * 1024));
+        try
+        {
+            while (true)
+            {
+                var (type, length, tooLarge) = await ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
+                switch (type)
+                {
+                    case WebSocketMessageType.Close:
+                        return null;
+                    case WebSocketMessageType.Binary:
+                        return (WebSocketCloseStatus.InvalidMessageType, "Frames are JSON text messages.");
+                }
+
+                if (tooLarge)
+                {
+                    return (WebSocketCloseStatus.MessageTooBig, $"A frame may be at most {options.MaxFrameBytes} bytes.");
+                }
+
+                await HandleAsync(_frame.AsMemory(0, length)).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            foreach (var topic in _topics.Values)
+            {
+                subscriptions.Unsubscribe(topic);
+            }
+        }
+    }
+
+    /// <summary>One whole message; a message over the limit is read no further than the limit.</summary>
+    private async Task<(WebSocketMessageType Type, int Length, bool TooLarge)> ReceiveAsync(byte[] buffer, CancellationToken cancellationToken)
+    {
+        var length = 0;
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return (WebSocketMessageType.Close, 0, false);
+            }
+
+            if (length + result.Count > options.MaxFrameBytes)
+            {
+                return (result.MessageType, 0, true);
+            }
+
+            if (_frame.Length < length + result.Count)
+            {
+                Array.Resize(ref _frame, Math.Min(options.MaxFrameBytes, Math.Max(_frame.Length * 2, length + result.Count)));
+            }
+
+            buffer.AsSpan(0, result.Count).CopyTo(_frame.AsSpan(length));
+            length += result.Count;
+            if (result.EndOfMessage)
+            {
+                return (result.MessageType, length, false);
+            }
+        }
+    }
+
+    private async Task HandleAsync(ReadOnlyMemory<byte> json)
+    {
+        ClientFrame frame;
+        try
+        {
+            frame = ClientFrame.Parse(json);
+        }
+        catch (JsonException exception)
+        {
+            connection.Enqueue(Frames.Error(null, RealtimeErrors.InvalidFrame, $"The frame is not a JSON object with a string 'type': {exception.Message}", StatusCodes.Status400BadRequest));
+            return;
+        }
+
+        try
+        {
+            var reply = frame.Type switch
+            {
+                "subscribe" => await SubscribeAsync(frame).ConfigureAwait(false),
+                "unsubscribe" => Unsubscribe(frame),
+                "ping" => Frames.Pong(frame.Id),
+                "send" => await SendAsync(frame).ConfigureAwait(false),
+                _ => Frames.Error(frame.Id, RealtimeErrors.UnknownType, $"Unknown frame type '{frame.Type}'; use subscribe, unsubscribe, ping or send.", StatusCodes.Status400BadRequest),
+            };
+            if (reply is not null)
+            {
+                connection.Enqueue(reply);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            var error = RealtimeErrors.FromException(frame.Id, exception);
+            if (error is null)
+            {
+                LogFault(logger, exception, frame.Type);
+                error = Frames.Error(frame.Id, ProblemCodes.Internal, "An unexpected error occurred. It has been logged.", StatusCodes.Status500InternalServerError);
+            }
+
+            connection.Enqueue(error);
+        }
+    }
+
+    private async Task<ControlFrame?> SubscribeAsync(ClientFrame frame)
+    {
+        if (!frame.TryGetSeq("after_seq", out var afterSeq, out var seqError))
+        {
+            return RealtimeErrors.Invalid(frame.Id, "after_seq", seqError);
+        }
+
+        var topicName = frame.GetString("topic");
+        if (topicName is null || !topicName.StartsWith(SessionTopic.Prefix, StringComparison.Ordinal))
+        {
+            return Frames.Error(frame.Id, RealtimeErrors.UnknownTopic, "topic must be 'session:{session_id}'.", StatusCodes.Status400BadRequest);
+        }
+
+        var sessionId = topicName[SessionTopic.Prefix.Length..];
+        if (_topics.ContainsKey(sessionId))
+        {
+            return Frames.Error(frame.Id, RealtimeErrors.AlreadySubscribed, $"This connection is already subscribed to {topicName}.", StatusCodes.Status409Conflict);
+        }
+
+        if (_topics.Count >= options.MaxSubscriptionsPerConnection)
+        {
+            return Frames.Error(frame.Id, RealtimeErrors.TooManySubscriptions, $"A connection may hold at most {options.MaxSubscriptionsPerConnection} subscriptions.", StatusCodes.Status400BadRequest);
+        }
+
+        if (!RequestRules.IsValidId(sessionId, limits))
+        {
+            throw SessionErrors.NotFound(sessionId);
+        }
+
+        _topics.Add(sessionId, await subscriptions.SubscribeAsync(connection, sessionId, afterSeq).ConfigureAwait(false));
+        return null;
+    }
+
+    private ControlFrame Unsubscribe(ClientFrame frame)
+    {
+        var topicName = frame.GetString("topic");
+        var sessionId = topicName is not null && topicName.StartsWith(SessionTopic.Prefix, StringComparison.Ordinal) ? topicName[SessionTopic.Prefix.Length..] : null;
+        if (sessionId is null || !_topics.Remove(sessionId, out var topic))
+        {
+            return Frames.Error(frame.Id, RealtimeErrors.NotSubscribed, $"This connection is not subscribed to '{topicName}'.", StatusCodes.Status400BadRequest);
+        }
+
+        subscriptions.Unsubscribe(topic);
+        return Frames.Unsubscribed(topic.Name);
+    }
+
+    private async Task<ControlFrame> SendAsync(ClientFrame frame)
+    {
+        var (sessionId, command, errors) = frame.ToAppend(limits);
+        if (errors.Any)
+        {
+            var field = errors.Fields.First();
+            return RealtimeErrors.Invalid(frame.Id, field, errors.Summary());
+        }
+
+        if (!RequestRules.IsValidId(sessionId, limits))
+        {
+            throw SessionErrors.NotFound(sessionId!);
+        }
+
+        var result = await sessions.AppendAsync(sessionId!, command!).ConfigureAwait(false);
+        var message = result.Message;
+        return Frames.Ack(frame.Id, message.Seq, message.Id, message.ClientMessageId, result.Created, message.SessionId);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A '{FrameType}' frame failed")]
+    private static partial void LogFault(ILogger logger, Exception exception, string frameType);
+}
