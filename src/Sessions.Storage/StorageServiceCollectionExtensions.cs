@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Sessions.Storage.Messages;
 using Sessions.Storage.Participants;
+using Sessions.Storage.Replies;
 using Sessions.Storage.Sessions;
 
 namespace Sessions.Storage;
@@ -21,6 +22,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ParticipantStore>();
         services.AddSingleton<SessionStore>();
         services.AddSingleton<MessageStore>();
+        services.AddSingleton<ReplyStore>();
         return services;
     }
 }

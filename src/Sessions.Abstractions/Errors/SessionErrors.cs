@@ -19,6 +19,21 @@ public static class SessionErrors
     public const string Validation = "validation";
     public const string ContentTooLarge = "content-too-large";
 
+    /// <summary>No streamed reply with that id is in flight in the session (and none ended there recently).</summary>
+    public const string ReplyNotFound = "reply-not-found";
+
+    /// <summary>The streamed reply has ended (completed or aborted): it takes no more chunks.</summary>
+    public const string ReplyEnded = "reply-ended";
+
+    /// <summary>Only the participant who opened a streamed reply may add to it or finish it.</summary>
+    public const string NotReplyAuthor = "not-reply-author";
+
+    /// <summary>A chunk's index is beyond the next one (a chunk is missing), or names a stored chunk with other text.</summary>
+    public const string ChunkConflict = "chunk-conflict";
+
+    /// <summary>A limit of streamed replies was reached (replies in flight per session, chunks or bytes per reply).</summary>
+    public const string ReplyLimit = "reply-limit";
+
     /// <summary>
     /// Another writer kept extending the session's log (possible only if two activations of one session ever ran at
     /// once), and this append lost every race. It was not stored: always safe to send again.

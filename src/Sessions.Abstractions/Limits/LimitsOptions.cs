@@ -36,4 +36,16 @@ public sealed class LimitsOptions
     /// <summary>The longest id, kind, client_message_id or task_id, in characters.</summary>
     /// <value>128.</value>
     public int MaxIdLength { get; set; } = 128;
+
+    /// <summary>The largest chunk of a streamed reply, measured as UTF-8.</summary>
+    /// <value>8 KiB.</value>
+    public int MaxChunkBytes { get; set; } = 8 * 1024;
+
+    /// <summary>The most chunks one streamed reply may have. Its text as a whole is also held to <see cref="MaxContentBytes"/>.</summary>
+    /// <value>10,000.</value>
+    public int MaxChunksPerReply { get; set; } = 10_000;
+
+    /// <summary>How many streamed replies may be in flight in one session at once.</summary>
+    /// <value>8.</value>
+    public int MaxRepliesInFlight { get; set; } = 8;
 }

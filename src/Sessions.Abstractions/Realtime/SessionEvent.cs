@@ -9,6 +9,8 @@ namespace Sessions.Abstractions;
 /// <param name="SessionId">The session.</param>
 /// <param name="Kind">What happened.</param>
 /// <param name="Seq">See the summary.</param>
+/// <param name="ReplyId">For reply events, the reply, so a gateway can track chunks without parsing payloads.</param>
+/// <param name="ChunkIndex">For a <see cref="SessionEventKind.ReplyChunk"/>, the chunk's index (0, 1, 2, …).</param>
 /// <param name="Utf8Json">
 /// The payload as HTTP clients see it (a message, a session), written once by the grain so that no gateway
 /// serializes it again for each of its subscribers.
@@ -18,4 +20,6 @@ public sealed record SessionEvent(
     [property: Id(0)] string SessionId,
     [property: Id(1)] SessionEventKind Kind,
     [property: Id(2)] long Seq,
-    [property: Id(3)] byte[] Utf8Json);
+    [property: Id(3)] byte[] Utf8Json,
+    [property: Id(4)] string? ReplyId = null,
+    [property: Id(5)] int ChunkIndex = 0);

@@ -12,4 +12,19 @@ public enum SessionEventKind
 
     /// <summary>The session's status changed; the payload is the session.</summary>
     Status = 2,
+
+    /// <summary>A streamed reply opened; the payload is the reply (<c>reply_id</c>, <c>sender_id</c>, ...).</summary>
+    ReplyStarted = 3,
+
+    /// <summary>A chunk of a streamed reply (<see cref="SessionEvent.ReplyId"/>, <see cref="SessionEvent.ChunkIndex"/>).</summary>
+    ReplyChunk = 4,
+
+    /// <summary>A streamed reply ended, completed (its message is at <see cref="SessionEvent.Seq"/>) or aborted.</summary>
+    ReplyEnded = 5,
+
+    /// <summary>A participant started or stopped typing. Ephemeral: never replayed.</summary>
+    Typing = 6,
+
+    /// <summary>A participant came online or went offline in the session.</summary>
+    Presence = 7,
 }

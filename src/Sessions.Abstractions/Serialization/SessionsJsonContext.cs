@@ -14,4 +14,9 @@ namespace Sessions.Abstractions;
 [JsonSerializable(typeof(ChatSession))]
 [JsonSerializable(typeof(ChatMessage))]
 [JsonSerializable(typeof(MessagePage))]
+[JsonSerializable(typeof(Reply))]
+[JsonSerializable(typeof(ChunkAck))]
+[JsonSerializable(typeof(IReadOnlyList<Reply>))]
+[JsonSerializable(typeof(PresenceEntry))]
+[JsonSerializable(typeof(IReadOnlyList<PresenceEntry>))]
 public sealed partial class SessionsJsonContext : JsonSerializerContext;

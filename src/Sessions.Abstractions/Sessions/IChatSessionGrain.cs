@@ -47,4 +47,39 @@ public interface IChatSessionGrain : IGrainWithStringKey
     /// <summary>Ends <paramref name="observer"/>'s subscription; nothing happens if it has none.</summary>
     [Alias("UnsubscribeAsync")]
     Task UnsubscribeAsync(ISessionObserver observer);
+
+    /// <summary>Opens a streamed reply; subscribers see it and each chunk live, and get all chunks so far when they join.</summary>
+    [Alias("StartReplyAsync")]
+    Task<Reply> StartReplyAsync(StartReplyCommand command);
+
+    /// <summary>Adds a chunk to a streamed reply of the caller's.</summary>
+    [Alias("AppendChunkAsync")]
+    Task<ChunkAck> AppendChunkAsync(string replyId, AppendChunkCommand command);
+
+    /// <summary>Finalizes a streamed reply into one ordinary message (with a seq).</summary>
+    [Alias("FinishReplyAsync")]
+    Task<AppendResult> FinishReplyAsync(string replyId, FinishReplyCommand command);
+
+    /// <summary>Stops a streamed reply: it ends aborted, its text so far kept as a message.</summary>
+    [Alias("StopReplyAsync")]
+    Task<Reply> StopReplyAsync(string replyId, StopReplyCommand command);
+
+    /// <summary>The replies in flight, with their chunks so far, then the recently ended ones (without chunks).</summary>
+    [ReadOnly, Alias("ListRepliesAsync")]
+    Task<IReadOnlyList<Reply>> ListRepliesAsync();
+
+    /// <summary>
+    /// Tells subscribers that <paramref name="participantId"/> started or stopped typing. Ephemeral, and rate-limited per
+    /// participant: a start within <c>TypingInterval</c> of the last one is dropped (false). Counts as a heartbeat.
+    /// </summary>
+    [Alias("SetTypingAsync")]
+    Task<bool> SetTypingAsync(string participantId, bool typing);
+
+    /// <summary>A presence heartbeat: the member is online until <c>PresenceTimeout</c> passes without another.</summary>
+    [Alias("HeartbeatAsync")]
+    Task<IReadOnlyList<PresenceEntry>> HeartbeatAsync(string participantId);
+
+    /// <summary>Every member of the session, online or not.</summary>
+    [ReadOnly, Alias("GetPresenceAsync")]
+    Task<IReadOnlyList<PresenceEntry>> GetPresenceAsync();
 }

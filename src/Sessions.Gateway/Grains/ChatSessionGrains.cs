@@ -36,6 +36,15 @@ public sealed class ChatSessionGrains
     public ValueTask<T> ReadAsync<T>(string sessionId, Func<IChatSessionGrain, Task<T>> read) =>
         _retries.ExecuteAsync(() => read(Get(sessionId)));
 
+    /// <summary>A call with <paramref name="command"/>, resent (as a new call) if a silo fails under it and the command is retry-safe.</summary>
+    public async Task<T> CallAsync<T>(string sessionId, IRetrySafe command, Func<IChatSessionGrain, Task<T>> call)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return command.IsRetrySafe
+            ? await _retries.ExecuteAsync(() => call(Get(sessionId))).ConfigureAwait(false)
+            : await call(Get(sessionId)).ConfigureAwait(false);
+    }
+
     /// <summary>An append, resent (as a new call) if a silo fails under it and it carries a client_message_id.</summary>
     public async Task<AppendResult> AppendAsync(string sessionId, AppendMessageCommand command) => command.IsRetrySafe
         ? await _retries.ExecuteAsync(() => Get(sessionId).AppendAsync(command))

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Sessions.Gateway.Api.Messages;
 using Sessions.Gateway.Api.Participants;
+using Sessions.Gateway.Api.Presence;
+using Sessions.Gateway.Api.Replies;
 using Sessions.Gateway.Api.Sessions;
 using Sessions.Gateway.Health;
 using Sessions.Gateway.Problems;
@@ -21,6 +23,8 @@ public static class GatewayPipelineExtensions
         app.MapParticipantsApi();
         app.MapSessionsApi();
         app.MapMessagesApi();
+        app.MapRepliesApi();
+        app.MapPresenceApi();
         app.MapRealtimeEndpoints();
         return app;
     }

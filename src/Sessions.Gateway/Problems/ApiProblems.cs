@@ -19,6 +19,7 @@ public static class ApiProblems
     {
         SessionErrors.CurrentSeqDetail,
         "limit_bytes",
+        "next_index",
     };
 
     public static ProblemHttpResult Of(string code, string detail, IDictionary<string, object?>? extensions = null, int? status = null) =>

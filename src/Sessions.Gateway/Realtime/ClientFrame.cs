@@ -40,6 +40,10 @@ internal sealed class ClientFrame
     public string? GetString(string name) =>
         _root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
+    /// <summary>A boolean member, or null when absent or not a boolean.</summary>
+    public bool? GetBoolean(string name) =>
+        _root.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : null;
+
     /// <summary>An optional non-negative integer member (absent or null is null); false with the reason otherwise.</summary>
     public bool TryGetSeq(string name, out long? seq, out string error)
     {

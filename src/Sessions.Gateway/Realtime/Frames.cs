@@ -70,16 +70,32 @@ internal static class Frames
         w.WriteEndObject();
     }
 
-    /// <summary><c>{"type":"status"|"created","topic":…,"session":{…}}</c>.</summary>
-    public static void WriteSessionEvent(IBufferWriter<byte> output, string type, string topic, ReadOnlySpan<byte> sessionJson)
+    /// <summary><c>{"type":…,"topic":…,"{property}":{…}}</c>, e.g. <c>{"type":"status","topic":…,"session":{…}}</c>.</summary>
+    public static void WriteEvent(IBufferWriter<byte> output, string type, string topic, string property, ReadOnlySpan<byte> payloadJson)
     {
         using var w = new Utf8JsonWriter(output);
         w.WriteStartObject();
         w.WriteString("type", type);
         w.WriteString("topic", topic);
-        w.WritePropertyName("session");
-        w.WriteRawValue(sessionJson, skipInputValidation: true);
+        w.WritePropertyName(property);
+        w.WriteRawValue(payloadJson, skipInputValidation: true);
         w.WriteEndObject();
+    }
+
+    /// <summary>A reply chunk's payload: <c>{"reply_id":…,"index":…,"text":…}</c> (as the grain writes it for live chunks).</summary>
+    public static byte[] Chunk(string replyId, int index, string text)
+    {
+        var output = new ArrayBufferWriter<byte>(64 + text.Length);
+        using (var w = new Utf8JsonWriter(output))
+        {
+            w.WriteStartObject();
+            w.WriteString("reply_id", replyId);
+            w.WriteNumber("index", index);
+            w.WriteString("text", text);
+            w.WriteEndObject();
+        }
+
+        return output.WrittenSpan.ToArray();
     }
 
     private static void WriteRef(Utf8JsonWriter w, string name, string? value)

@@ -6,8 +6,11 @@ internal interface IRealtimeTransport
     /// <summary>A committed message of <paramref name="topic"/> (its JSON as the HTTP API renders it).</summary>
     ValueTask WriteMessageAsync(SessionTopic topic, long seq, ReadOnlyMemory<byte> messageJson, CancellationToken cancellationToken);
 
-    /// <summary>Another event of <paramref name="topic"/>: <paramref name="type"/> is <c>created</c> or <c>status</c>, the payload the session.</summary>
-    ValueTask WriteEventAsync(SessionTopic topic, string type, ReadOnlyMemory<byte> payloadJson, CancellationToken cancellationToken);
+    /// <summary>
+    /// Another event of <paramref name="topic"/> (<c>status</c>, <c>reply_chunk</c>, ...; see <see cref="EventTypes"/>), its
+    /// payload under <paramref name="property"/> in a WebSocket frame.
+    /// </summary>
+    ValueTask WriteEventAsync(SessionTopic topic, string type, string property, ReadOnlyMemory<byte> payloadJson, CancellationToken cancellationToken);
 
     ValueTask WriteControlAsync(ControlFrame frame, CancellationToken cancellationToken);
 

@@ -104,11 +104,17 @@ internal sealed class RealtimeConnection : IDisposable
                 start.Topic.Started = true;
                 await transport.WriteControlAsync(start.Subscribed, cancellation).ConfigureAwait(false);
                 await FillAsync(transport, start.Topic, Math.Max(start.LastSeq, start.Topic.SeenBeforeStart), cancellation).ConfigureAwait(false);
+                await CatchUpRepliesAsync(transport, start.Topic, cancellation).ConfigureAwait(false);
                 break;
             case TopicHead head when !head.Topic.Ended:
                 if (!Hold(head.Topic, head.LastSeq))
                 {
                     await FillAsync(transport, head.Topic, head.LastSeq, cancellation).ConfigureAwait(false);
+                    if (head.Topic.Replies.Count > 0)
+                    {
+                        // Events were missed: the end of a reply may be among them.
+                        await CatchUpRepliesAsync(transport, head.Topic, cancellation).ConfigureAwait(false);
+                    }
                 }
 
                 break;
@@ -125,23 +131,83 @@ internal sealed class RealtimeConnection : IDisposable
             return;
         }
 
-        if (sessionEvent.Kind == SessionEventKind.Message)
+        var (type, property) = EventTypes.Of(sessionEvent.Kind);
+        switch (sessionEvent.Kind)
         {
-            if (sessionEvent.Seq <= topic.LastSent)
-            {
-                return;
-            }
+            case SessionEventKind.Message:
+                if (sessionEvent.Seq <= topic.LastSent)
+                {
+                    return;
+                }
 
-            await FillAsync(transport, topic, sessionEvent.Seq - 1, cancellation).ConfigureAwait(false);
-            await transport.WriteMessageAsync(topic, sessionEvent.Seq, sessionEvent.Utf8Json, cancellation).ConfigureAwait(false);
-            topic.LastSent = sessionEvent.Seq;
-            return;
+                await FillAsync(transport, topic, sessionEvent.Seq - 1, cancellation).ConfigureAwait(false);
+                await transport.WriteMessageAsync(topic, sessionEvent.Seq, sessionEvent.Utf8Json, cancellation).ConfigureAwait(false);
+                topic.LastSent = sessionEvent.Seq;
+                return;
+            case SessionEventKind.Typing or SessionEventKind.Presence:
+                // Ephemeral, and about no message: written as they come.
+                await transport.WriteEventAsync(topic, type, property, sessionEvent.Utf8Json, cancellation).ConfigureAwait(false);
+                return;
         }
 
         // Anything else happened after the messages up to its seq: those go first.
         await FillAsync(transport, topic, sessionEvent.Seq, cancellation).ConfigureAwait(false);
-        var type = sessionEvent.Kind == SessionEventKind.Created ? "created" : "status";
-        await transport.WriteEventAsync(topic, type, sessionEvent.Utf8Json, cancellation).ConfigureAwait(false);
+        switch (sessionEvent.Kind)
+        {
+            case SessionEventKind.ReplyStarted when topic.Replies.TryAdd(sessionEvent.ReplyId!, 0):
+            case SessionEventKind.Created or SessionEventKind.Status:
+                await transport.WriteEventAsync(topic, type, property, sessionEvent.Utf8Json, cancellation).ConfigureAwait(false);
+                break;
+            case SessionEventKind.ReplyChunk:
+                if (!topic.Replies.TryGetValue(sessionEvent.ReplyId!, out var next) || sessionEvent.ChunkIndex > next)
+                {
+                    // Its start or a chunk before it never came: take the reply as the grain has it.
+                    await CatchUpRepliesAsync(transport, topic, cancellation).ConfigureAwait(false);
+                }
+                else if (sessionEvent.ChunkIndex == next)
+                {
+                    await transport.WriteEventAsync(topic, type, property, sessionEvent.Utf8Json, cancellation).ConfigureAwait(false);
+                    topic.Replies[sessionEvent.ReplyId!] = next + 1;
+                }
+
+                break;
+            case SessionEventKind.ReplyEnded when topic.Replies.Remove(sessionEvent.ReplyId!):
+                await transport.WriteEventAsync(topic, type, property, sessionEvent.Utf8Json, cancellation).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Brings the client's view of the session's replies up to the grain's: the start and every chunk it has not had
+    /// of each reply in flight, and the end of each it saw start that is no longer in flight.
+    /// </summary>
+    private async ValueTask CatchUpRepliesAsync(IRealtimeTransport transport, SessionTopic topic, CancellationToken cancellation)
+    {
+        var replies = await _sessions.ReadAsync(topic.SessionId, grain => grain.ListRepliesAsync()).ConfigureAwait(false);
+        foreach (var reply in replies.Where(r => r.Status == ReplyStatus.Streaming))
+        {
+            if (!topic.Replies.TryGetValue(reply.Id, out var next))
+            {
+                var started = JsonSerializer.SerializeToUtf8Bytes(reply with { Chunks = [] }, SessionsJsonContext.Default.Reply);
+                await transport.WriteEventAsync(topic, "reply_started", "reply", started, cancellation).ConfigureAwait(false);
+            }
+
+            for (var index = next; index < reply.Chunks.Count; index++)
+            {
+                await transport.WriteEventAsync(topic, "reply_chunk", "chunk", Frames.Chunk(reply.Id, index, reply.Chunks[index]), cancellation).ConfigureAwait(false);
+            }
+
+            topic.Replies[reply.Id] = reply.Chunks.Count;
+        }
+
+        foreach (var gone in topic.Replies.Keys.Where(id => !replies.Any(r => r.Id == id && r.Status == ReplyStatus.Streaming)).ToList())
+        {
+            topic.Replies.Remove(gone);
+            if (replies.FirstOrDefault(r => r.Id == gone) is { } ended)
+            {
+                await transport.WriteEventAsync(topic, "reply_ended", "reply", JsonSerializer.SerializeToUtf8Bytes(ended, SessionsJsonContext.Default.Reply), cancellation).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Before its start a topic only remembers how far the log is known to go; true when it did so.</summary>

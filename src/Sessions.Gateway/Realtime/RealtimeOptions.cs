@@ -55,8 +55,15 @@ public sealed class RealtimeOptions
     /// <value>20 seconds.</value>
     public TimeSpan ResubscribePeriod { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// How often, at most, a WebSocket connection that subscribed with a <c>participant_id</c> heartbeats that
+    /// participant's presence while frames keep coming. Keep it well inside the sessions' presence timeout (30 s).
+    /// </summary>
+    /// <value>10 seconds.</value>
+    public TimeSpan PresenceHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     internal bool IsValid() =>
         OutgoingQueueLength > 0 && MaxFrameBytes > 0 && MaxSubscriptionsPerConnection > 0 && MaxReplayMessages > 0
         && HeartbeatInterval > TimeSpan.Zero && KeepAliveInterval > TimeSpan.Zero && KeepAliveTimeout > TimeSpan.Zero
-        && ResubscribePeriod > TimeSpan.Zero;
+        && ResubscribePeriod > TimeSpan.Zero && PresenceHeartbeatInterval > TimeSpan.Zero;
 }

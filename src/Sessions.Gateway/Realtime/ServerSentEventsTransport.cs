@@ -20,7 +20,7 @@ internal sealed class ServerSentEventsTransport(HttpResponse response) : IRealti
         await response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask WriteEventAsync(SessionTopic topic, string type, ReadOnlyMemory<byte> payloadJson, CancellationToken cancellationToken)
+    public async ValueTask WriteEventAsync(SessionTopic topic, string type, string property, ReadOnlyMemory<byte> payloadJson, CancellationToken cancellationToken)
     {
         Write($"event: {type}\ndata: ");
         Write(payloadJson.Span);

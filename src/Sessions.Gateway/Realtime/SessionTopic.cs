@@ -25,6 +25,9 @@ internal sealed class SessionTopic(string sessionId, RealtimeConnection connecti
     /// <summary>The highest seq offered before the start, so the replay goes at least that far.</summary>
     public long SeenBeforeStart { get; set; }
 
+    /// <summary>The replies in flight the client has seen, each with the index of the next chunk it is owed.</summary>
+    public Dictionary<string, int> Replies { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Set when the client unsubscribed: whatever is still queued for the topic is dropped.</summary>
     public volatile bool Ended;
 

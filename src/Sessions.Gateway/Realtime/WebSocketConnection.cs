@@ -24,6 +24,10 @@ internal sealed partial class WebSocketConnection(
     ILogger logger)
 {
     private readonly Dictionary<string, SessionTopic> _topics = new(StringComparer.Ordinal);
+
+    // Presence by activity: the sessions whose subscription named a participant_id, heartbeated while frames come in.
+    private readonly Dictionary<string, string> _presentAs = new(StringComparer.Ordinal);
+    private long _lastHeartbeat = Environment.TickCount64;
     private byte[] _frame = [];
 
     /// <summary>Reads frames until the client closes, the connection ends, or a frame breaks the rules.</summary>
@@ -48,6 +52,7 @@ internal sealed partial class WebSocketConnection(
                     return (WebSocketCloseStatus.MessageTooBig, $"A frame may be at most {options.MaxFrameBytes} bytes.");
                 }
 
+                HeartbeatIfDue();
                 await HandleAsync(_frame.AsMemory(0, length)).ConfigureAwait(false);
             }
         }
@@ -58,6 +63,34 @@ internal sealed partial class WebSocketConnection(
             {
                 subscriptions.Unsubscribe(topic);
             }
+        }
+    }
+
+    /// <summary>Any frame is a sign of life: at most once per interval, the participants this connection stands for are heartbeated.</summary>
+    private void HeartbeatIfDue()
+    {
+        if (_presentAs.Count == 0 || Environment.TickCount64 - _lastHeartbeat < (long)options.PresenceHeartbeatInterval.TotalMilliseconds)
+        {
+            return;
+        }
+
+        _lastHeartbeat = Environment.TickCount64;
+        foreach (var (sessionId, participantId) in _presentAs)
+        {
+            _ = HeartbeatAsync(sessionId, participantId);
+        }
+    }
+
+    private async Task HeartbeatAsync(string sessionId, string participantId)
+    {
+        try
+        {
+            await sessions.Get(sessionId).HeartbeatAsync(participantId).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            // Presence is best-effort: the next frame beats again.
+            LogHeartbeatFailed(logger, exception, sessionId);
         }
     }
 
@@ -113,7 +146,9 @@ internal sealed partial class WebSocketConnection(
                 "unsubscribe" => Unsubscribe(frame),
                 "ping" => Frames.Pong(frame.Id),
                 "send" => await SendAsync(frame).ConfigureAwait(false),
-                _ => Frames.Error(frame.Id, RealtimeErrors.UnknownType, $"Unknown frame type '{frame.Type}'; use subscribe, unsubscribe, ping or send.", StatusCodes.Status400BadRequest),
+                "typing" => await TypingAsync(frame).ConfigureAwait(false),
+                "presence" => await PresenceAsync(frame).ConfigureAwait(false),
+                _ => Frames.Error(frame.Id, RealtimeErrors.UnknownType, $"Unknown frame type '{frame.Type}'; use subscribe, unsubscribe, ping, send, typing or presence.", StatusCodes.Status400BadRequest),
             };
             if (reply is not null)
             {
@@ -162,8 +197,70 @@ internal sealed partial class WebSocketConnection(
             throw SessionErrors.NotFound(sessionId);
         }
 
+        // Subscribing as a participant makes the connection's activity its presence in the session. Checked first, the
+        // heartbeat sent after: the subscriber sees itself come online.
+        var participantId = frame.GetString("participant_id");
+        if (participantId is not null && !(await sessions.ReadAsync(sessionId, grain => grain.GetAsync()).ConfigureAwait(false)).HasParticipant(participantId))
+        {
+            throw new SessionException(SessionErrors.SenderNotParticipant, $"'{participantId}' is not a participant of session '{sessionId}'.");
+        }
+
         _topics.Add(sessionId, await subscriptions.SubscribeAsync(connection, sessionId, afterSeq).ConfigureAwait(false));
+        if (participantId is not null)
+        {
+            _presentAs[sessionId] = participantId;
+            await sessions.Get(sessionId).HeartbeatAsync(participantId).ConfigureAwait(false);
+        }
+
         return null;
+    }
+
+    /// <summary><c>{"type":"typing","session_id":…,"participant_id":…,"typing":true}</c>: no answer unless it fails.</summary>
+    private async Task<ControlFrame?> TypingAsync(ClientFrame frame)
+    {
+        var (sessionId, participantId, error) = SessionAndParticipant(frame);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (frame.GetBoolean("typing") is not { } typing)
+        {
+            return RealtimeErrors.Invalid(frame.Id, "typing", "typing is required: true or false.");
+        }
+
+        await sessions.Get(sessionId!).SetTypingAsync(participantId!, typing).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary><c>{"type":"presence","session_id":…,"participant_id":…}</c>: an explicit heartbeat; no answer unless it fails.</summary>
+    private async Task<ControlFrame?> PresenceAsync(ClientFrame frame)
+    {
+        var (sessionId, participantId, error) = SessionAndParticipant(frame);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        await sessions.Get(sessionId!).HeartbeatAsync(participantId!).ConfigureAwait(false);
+        return null;
+    }
+
+    private (string? SessionId, string? ParticipantId, ControlFrame? Error) SessionAndParticipant(ClientFrame frame)
+    {
+        var sessionId = frame.GetString("session_id");
+        var participantId = frame.GetString("participant_id");
+        if (string.IsNullOrEmpty(participantId))
+        {
+            return (null, null, RealtimeErrors.Invalid(frame.Id, "participant_id", "participant_id is required."));
+        }
+
+        if (!RequestRules.IsValidId(sessionId, limits))
+        {
+            throw SessionErrors.NotFound(sessionId ?? "");
+        }
+
+        return (sessionId, participantId, null);
     }
 
     private ControlFrame Unsubscribe(ClientFrame frame)
@@ -197,6 +294,9 @@ internal sealed partial class WebSocketConnection(
         var message = result.Message;
         return Frames.Ack(frame.Id, message.Seq, message.Id, message.ClientMessageId, result.Created, message.SessionId);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A presence heartbeat for session {SessionId} failed")]
+    private static partial void LogHeartbeatFailed(ILogger logger, Exception exception, string sessionId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A '{FrameType}' frame failed")]
     private static partial void LogFault(ILogger logger, Exception exception, string frameType);

@@ -15,10 +15,10 @@ internal sealed class WebSocketTransport(WebSocket socket) : IRealtimeTransport
         return SendAsync(_buffer.WrittenMemory, cancellationToken);
     }
 
-    public ValueTask WriteEventAsync(SessionTopic topic, string type, ReadOnlyMemory<byte> payloadJson, CancellationToken cancellationToken)
+    public ValueTask WriteEventAsync(SessionTopic topic, string type, string property, ReadOnlyMemory<byte> payloadJson, CancellationToken cancellationToken)
     {
         _buffer.ResetWrittenCount();
-        Frames.WriteSessionEvent(_buffer, type, topic.Name, payloadJson.Span);
+        Frames.WriteEvent(_buffer, type, topic.Name, property, payloadJson.Span);
         return SendAsync(_buffer.WrittenMemory, cancellationToken);
     }
 

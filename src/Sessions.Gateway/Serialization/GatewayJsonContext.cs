@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Sessions.Gateway.Api.Messages;
 using Sessions.Gateway.Api.Participants;
+using Sessions.Gateway.Api.Presence;
+using Sessions.Gateway.Api.Replies;
 using Sessions.Gateway.Api.Sessions;
 
 namespace Sessions.Gateway.Serialization;
@@ -22,6 +24,14 @@ namespace Sessions.Gateway.Serialization;
 [JsonSerializable(typeof(ChangeStatusRequest))]
 [JsonSerializable(typeof(SessionList))]
 [JsonSerializable(typeof(AppendMessageRequest))]
+[JsonSerializable(typeof(StartReplyRequest))]
+[JsonSerializable(typeof(AppendChunkRequest))]
+[JsonSerializable(typeof(FinishReplyRequest))]
+[JsonSerializable(typeof(StopReplyRequest))]
+[JsonSerializable(typeof(TypingRequest))]
+[JsonSerializable(typeof(HeartbeatRequest))]
+[JsonSerializable(typeof(TypingAccepted))]
+[JsonSerializable(typeof(PresenceList))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]

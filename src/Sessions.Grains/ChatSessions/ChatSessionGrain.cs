@@ -4,6 +4,7 @@ using Orleans.Utilities;
 using Sessions.Abstractions;
 using Sessions.Storage.Messages;
 using Sessions.Storage.Participants;
+using Sessions.Storage.Replies;
 using Sessions.Storage.Sessions;
 using Sessions.Storage.Text;
 
@@ -24,6 +25,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
 {
     private readonly SessionStore _sessions;
     private readonly MessageStore _messages;
+    private readonly ReplyStore _replyStore;
     private readonly ParticipantStore _participants;
     private readonly ChatSessionOptions _options;
     private readonly LimitsOptions _limits;
@@ -35,6 +37,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
     public ChatSessionGrain(
         SessionStore sessions,
         MessageStore messages,
+        ReplyStore replyStore,
         ParticipantStore participants,
         IOptions<ChatSessionOptions> options,
         IOptions<LimitsOptions> limits,
@@ -42,6 +45,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
     {
         _sessions = sessions;
         _messages = messages;
+        _replyStore = replyStore;
         _participants = participants;
         _options = options.Value;
         _limits = limits.Value;
@@ -52,7 +56,27 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
 
     private string Id => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken) => ReloadAsync(cancellationToken);
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await ReloadAsync(cancellationToken);
+        await EndOrphanedRepliesAsync();
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Replies in flight end with the activation that holds their chunks; subscribers hear that they did.
+        foreach (var reply in _replies.ToList())
+        {
+            try
+            {
+                await AbortReplyAsync(reply, "interrupted");
+            }
+            catch (Exception exception) when (exception is SessionException or Npgsql.NpgsqlException or TimeoutException)
+            {
+                LogOrphanNotKept(_logger, exception, Id, reply.Id);
+            }
+        }
+    }
 
     public async Task<ChatSession> CreateAsync(CreateSessionCommand command)
     {
@@ -108,10 +132,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
             }
 
             session = RequireSession();
-            if (!SessionStatusTransitions.AcceptsMessages(session.Status))
-            {
-                throw new SessionException(SessionErrors.SessionNotWritable, $"Session '{Id}' is {Name(session.Status)} and takes no messages.");
-            }
+            RequireWritable(session);
 
             if (command.ExpectedSeq is { } expected && expected != session.LastSeq)
             {
@@ -250,6 +271,15 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
 
         LogStatusChanged(_logger, Id, session.Status, status);
         Publish(SessionEvents.Status(RequireSession()));
+        if (!SessionStatusTransitions.AcceptsMessages(status))
+        {
+            // Nothing can be appended any more: replies in flight end now, without a message.
+            foreach (var reply in _replies.ToList())
+            {
+                await EndReplyAsync(reply, ReplyStatus.Aborted, null, "session-" + Name(status));
+            }
+        }
+
         return RequireSession();
     }
 
@@ -349,6 +379,23 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
         }
 
         return _session;
+    }
+
+    private void RequireWritable(ChatSession session)
+    {
+        if (!SessionStatusTransitions.AcceptsMessages(session.Status))
+        {
+            throw new SessionException(SessionErrors.SessionNotWritable, $"Session '{Id}' is {Name(session.Status)} and takes no messages.");
+        }
+    }
+
+    private void RequireMember(string participantId, string field)
+    {
+        MessageValidator.RequireStorable(field, participantId);
+        if (!RequireSession().HasParticipant(participantId))
+        {
+            throw new SessionException(SessionErrors.SenderNotParticipant, $"'{participantId}' is not a participant of session '{Id}'.");
+        }
     }
 
     private SessionException AlreadyExists() => new(SessionErrors.SessionAlreadyExists, $"Session '{Id}' already exists.");

@@ -27,4 +27,23 @@ public sealed class ChatSessionOptions
     /// </summary>
     /// <value>1 minute.</value>
     public TimeSpan ObserverExpiry { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A streamed reply that gets no chunk for this long is ended as aborted (reason <c>abandoned</c>).</summary>
+    /// <value>30 seconds.</value>
+    public TimeSpan ReplyIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How often the session's housekeeping runs while it has replies in flight or participants online: it saves the
+    /// text of replies in flight (what survives a silo loss), ends abandoned replies and marks silent participants offline.
+    /// </summary>
+    /// <value>1 second.</value>
+    public TimeSpan HousekeepingPeriod { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A participant without a heartbeat (WebSocket activity, typing, or an explicit one) for this long is offline.</summary>
+    /// <value>30 seconds.</value>
+    public TimeSpan PresenceTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The shortest interval between two typing events of one participant; more are dropped.</summary>
+    /// <value>1 second.</value>
+    public TimeSpan TypingInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -1,0 +1,101 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using Sessions.Abstractions;
+using Sessions.Gateway.Api.Sessions;
+using Sessions.Gateway.Grains;
+using Sessions.Gateway.Problems;
+using Sessions.Gateway.Requests;
+using Sessions.Gateway.Serialization;
+
+namespace Sessions.Gateway.Api.Presence;
+
+/// <summary>
+/// Typing and presence of a session's members: <c>POST …/typing</c>, <c>POST …/presence</c> (a heartbeat) and
+/// <c>GET …/presence</c>. Both are ephemeral; subscribers see them as <c>typing</c> and <c>presence</c> events.
+/// </summary>
+public static class PresenceApi
+{
+    public static IEndpointRouteBuilder MapPresenceApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("api/sessions/{id}").WithTags("Presence");
+        api.MapPost("typing", TypingAsync).Accepts<TypingRequest>("application/json").ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesRequestProblems();
+        api.MapPost("presence", HeartbeatAsync).Accepts<HeartbeatRequest>("application/json").ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesRequestProblems();
+        api.MapGet("presence", GetAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        return routes;
+    }
+
+    public static async Task<Results<Ok<TypingAccepted>, ProblemHttpResult>> TypingAsync(
+        string id,
+        HttpRequest request,
+        [FromServices] JsonRequestBody body,
+        [FromServices] ChatSessionGrains sessions,
+        [FromServices] IOptions<LimitsOptions> limits)
+    {
+        var read = await body.ReadAsync(request, GatewayJsonContext.Default.TypingRequest).ConfigureAwait(false);
+        if (read.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        var typing = read.Value!;
+        var errors = new ValidationErrors().RequiredText("participant_id", typing.ParticipantId).Required("typing", typing.Typing);
+        if (errors.Any)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        if (!RequestRules.IsValidId(id, limits.Value))
+        {
+            return SessionsApi.SessionNotFound(id);
+        }
+
+        var accepted = await sessions.Get(id).SetTypingAsync(typing.ParticipantId!, typing.Typing!.Value).ConfigureAwait(false);
+        return TypedResults.Ok(new TypingAccepted(accepted));
+    }
+
+    public static async Task<Results<Ok<PresenceList>, ProblemHttpResult>> HeartbeatAsync(
+        string id,
+        HttpRequest request,
+        [FromServices] JsonRequestBody body,
+        [FromServices] ChatSessionGrains sessions,
+        [FromServices] IOptions<LimitsOptions> limits)
+    {
+        var read = await body.ReadAsync(request, GatewayJsonContext.Default.HeartbeatRequest).ConfigureAwait(false);
+        if (read.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        var heartbeat = read.Value!;
+        var errors = new ValidationErrors().RequiredText("participant_id", heartbeat.ParticipantId);
+        if (errors.Any)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        if (!RequestRules.IsValidId(id, limits.Value))
+        {
+            return SessionsApi.SessionNotFound(id);
+        }
+
+        var participants = await sessions.Get(id).HeartbeatAsync(heartbeat.ParticipantId!).ConfigureAwait(false);
+        return TypedResults.Ok(new PresenceList(participants));
+    }
+
+    public static async Task<Results<Ok<PresenceList>, ProblemHttpResult>> GetAsync(
+        string id,
+        [FromServices] ChatSessionGrains sessions,
+        [FromServices] IOptions<LimitsOptions> limits)
+    {
+        if (!RequestRules.IsValidId(id, limits.Value))
+        {
+            return SessionsApi.SessionNotFound(id);
+        }
+
+        return TypedResults.Ok(new PresenceList(await sessions.ReadAsync(id, grain => grain.GetPresenceAsync()).ConfigureAwait(false)));
+    }
+}
