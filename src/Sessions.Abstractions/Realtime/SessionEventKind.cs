@@ -19,7 +19,10 @@ public enum SessionEventKind
     /// <summary>A chunk of a streamed reply (<see cref="SessionEvent.ReplyId"/>, <see cref="SessionEvent.ChunkIndex"/>).</summary>
     ReplyChunk = 4,
 
-    /// <summary>A streamed reply ended, completed (its message is at <see cref="SessionEvent.Seq"/>) or aborted.</summary>
+    /// <summary>
+    /// A streamed reply ended, completed (its message is at <see cref="SessionEvent.Seq"/>) or aborted;
+    /// <see cref="SessionEvent.ChunkIndex"/> is its number of chunks.
+    /// </summary>
     ReplyEnded = 5,
 
     /// <summary>A participant started or stopped typing. Ephemeral: never replayed.</summary>

@@ -7,7 +7,7 @@ namespace Sessions.Abstractions;
 /// grows, and finalized into one ordinary message with a seq — or aborted, keeping the text so far as a message.
 /// </summary>
 /// <param name="Id">The reply's id (the author's, or generated).</param>
-/// <param name="Chunks">The chunks so far, in order (index = position). Empty once the reply has ended.</param>
+/// <param name="Chunks">The chunks so far, in order (index = position). Empty in the answers and events that end a reply.</param>
 /// <param name="MessageSeq">The seq of the message it ended in; null while streaming or when it ended without text.</param>
 /// <param name="EndReason">Why an aborted reply ended: <c>stopped</c>, <c>abandoned</c>, <c>interrupted</c>, or the stopper's reason.</param>
 [GenerateSerializer, Immutable, Alias("Sessions.Reply")]

@@ -64,7 +64,7 @@ public interface IChatSessionGrain : IGrainWithStringKey
     [Alias("StopReplyAsync")]
     Task<Reply> StopReplyAsync(string replyId, StopReplyCommand command);
 
-    /// <summary>The replies in flight, with their chunks so far, then the recently ended ones (without chunks).</summary>
+    /// <summary>The replies in flight with their chunks so far, then the few that ended most recently, newest first, with all their chunks.</summary>
     [ReadOnly, Alias("ListRepliesAsync")]
     Task<IReadOnlyList<Reply>> ListRepliesAsync();
 

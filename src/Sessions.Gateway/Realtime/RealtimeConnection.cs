@@ -171,8 +171,18 @@ internal sealed class RealtimeConnection : IDisposable
                 }
 
                 break;
-            case SessionEventKind.ReplyEnded when topic.Replies.Remove(sessionEvent.ReplyId!):
-                await transport.WriteEventAsync(topic, type, property, sessionEvent.Utf8Json, cancellation).ConfigureAwait(false);
+            case SessionEventKind.ReplyEnded when topic.Replies.TryGetValue(sessionEvent.ReplyId!, out var had):
+                if (had < sessionEvent.ChunkIndex)
+                {
+                    // Chunks of it went missing on the way: the catch-up writes them, then the end.
+                    await CatchUpRepliesAsync(transport, topic, cancellation).ConfigureAwait(false);
+                }
+                else
+                {
+                    topic.Replies.Remove(sessionEvent.ReplyId!);
+                    await transport.WriteEventAsync(topic, type, property, sessionEvent.Utf8Json, cancellation).ConfigureAwait(false);
+                }
+
                 break;
         }
     }
@@ -202,10 +212,18 @@ internal sealed class RealtimeConnection : IDisposable
 
         foreach (var gone in topic.Replies.Keys.Where(id => !replies.Any(r => r.Id == id && r.Status == ReplyStatus.Streaming)).ToList())
         {
+            var next = topic.Replies[gone];
             topic.Replies.Remove(gone);
             if (replies.FirstOrDefault(r => r.Id == gone) is { } ended)
             {
-                await transport.WriteEventAsync(topic, "reply_ended", "reply", JsonSerializer.SerializeToUtf8Bytes(ended, SessionsJsonContext.Default.Reply), cancellation).ConfigureAwait(false);
+                // Ended meanwhile: the chunks the client has not had, then the end.
+                for (var index = next; index < ended.Chunks.Count; index++)
+                {
+                    await transport.WriteEventAsync(topic, "reply_chunk", "chunk", Frames.Chunk(ended.Id, index, ended.Chunks[index]), cancellation).ConfigureAwait(false);
+                }
+
+                var end = JsonSerializer.SerializeToUtf8Bytes(ended with { Chunks = [] }, SessionsJsonContext.Default.Reply);
+                await transport.WriteEventAsync(topic, "reply_ended", "reply", end, cancellation).ConfigureAwait(false);
             }
         }
     }

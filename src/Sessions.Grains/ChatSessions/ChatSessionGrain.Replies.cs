@@ -16,7 +16,9 @@ namespace Sessions.Grains;
 /// </summary>
 public sealed partial class ChatSessionGrain
 {
-    private const int RecentlyEndedKept = 32;
+    // Ended replies are kept with their chunks for a while: a subscriber that saw one in flight and missed its last
+    // chunks (events overtaken by a renewal's answer, or lost) still gets every chunk before the end.
+    private const int RecentlyEndedKept = 8;
 
     private readonly List<InFlightReply> _replies = [];
     private readonly Queue<Reply> _recentlyEnded = new();
@@ -127,7 +129,7 @@ public sealed partial class ChatSessionGrain
             return await AbortReplyAsync(reply, command.Reason ?? "stopped");
         }
 
-        return FindEnded(replyId) ?? throw ReplyGone(replyId);
+        return FindEnded(replyId) is { } ended ? ended with { Chunks = [] } : throw ReplyGone(replyId);
     }
 
     public Task<IReadOnlyList<Reply>> ListRepliesAsync()
@@ -160,8 +162,9 @@ public sealed partial class ChatSessionGrain
     private async Task<Reply> EndReplyAsync(InFlightReply reply, ReplyStatus status, long? messageSeq, string? reason)
     {
         _replies.Remove(reply);
-        var ended = reply.ToReply() with { Status = status, Chunks = [], EndedAt = DateTimeOffset.UtcNow, MessageSeq = messageSeq, EndReason = reason };
+        var ended = reply.ToReply() with { Status = status, EndedAt = DateTimeOffset.UtcNow, MessageSeq = messageSeq, EndReason = reason };
         RememberEnded(ended);
+        ended = ended with { Chunks = [] };
         try
         {
             await _replyStore.DeleteAsync(Id, reply.Id, CancellationToken.None);
@@ -172,7 +175,7 @@ public sealed partial class ChatSessionGrain
             LogReplyRowKept(_logger, exception, Id, reply.Id);
         }
 
-        Publish(SessionEvents.ReplyEnded(ended, messageSeq ?? RequireSession().LastSeq));
+        Publish(SessionEvents.ReplyEnded(ended, reply.Chunks.Count, messageSeq ?? RequireSession().LastSeq));
         return ended;
     }
 

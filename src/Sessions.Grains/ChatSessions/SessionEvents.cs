@@ -26,9 +26,12 @@ internal static class SessionEvents
             w.WriteString("text", text);
         }), replyId, index);
 
-    /// <summary>Seq is the seq of the message the reply ended in, if any, so subscribers get that message first.</summary>
-    public static SessionEvent ReplyEnded(Reply reply, long seq) =>
-        new(reply.SessionId, SessionEventKind.ReplyEnded, seq, JsonSerializer.SerializeToUtf8Bytes(reply, SessionsJsonContext.Default.Reply), reply.Id);
+    /// <summary>
+    /// Seq is the seq of the message the reply ended in, if any, so subscribers get that message first; the chunk index
+    /// is the reply's chunk count, so a subscriber short of chunks catches up before it hears of the end.
+    /// </summary>
+    public static SessionEvent ReplyEnded(Reply reply, int chunkCount, long seq) =>
+        new(reply.SessionId, SessionEventKind.ReplyEnded, seq, JsonSerializer.SerializeToUtf8Bytes(reply, SessionsJsonContext.Default.Reply), reply.Id, chunkCount);
 
     /// <summary>The payload is <c>{"participant_id":…,"typing":true|false}</c>.</summary>
     public static SessionEvent Typing(string sessionId, string participantId, bool typing, long lastSeq) =>

@@ -49,6 +49,7 @@ public sealed class ResumeAcrossSilosTests(ITestOutputHelper output)
         // when a silo fails under it (an idempotent client).
         var writerFailures = new ConcurrentQueue<string>();
         var acks = new ConcurrentDictionary<string, long>();
+        var replies = new ConcurrentDictionary<string, StreamedReplyWriter.Outcome>();
         var killed = new TaskCompletionSource();
         var writing = sessions.Select((session, s) => Task.Run(async () =>
         {
@@ -76,6 +77,14 @@ public sealed class ResumeAcrossSilosTests(ITestOutputHelper output)
                 if (kill && s == 0 && i == MessagesPerSession / 3)
                 {
                     killed.TrySetResult();
+                }
+
+                // Every so often the peer streams a reply, chunk by chunk, through random silos.
+                if (i % 15 == 7 && i < MessagesPerSession - 1)
+                {
+                    var outcome = await new StreamedReplyWriter(cluster, session, random).RunAsync($"r{s}-{i}", chunks: 5 + random.Next(10));
+                    replies[outcome.ReplyId] = outcome;
+                    i += outcome.Finished ? 1 : 0;
                 }
             }
         })).ToList();
@@ -115,7 +124,23 @@ public sealed class ResumeAcrossSilosTests(ITestOutputHelper output)
             }
         }
 
-        Assert.All(sessions, s => Assert.Equal(MessagesPerSession, lastSeqs[s.Id]));
+        foreach (var subscriber in subscribers)
+        {
+            foreach (var (replyId, chunks, text) in subscriber.CompletedWhileWatched)
+            {
+                var written = replies[replyId];
+                if (chunks != written.Chunks.Count || text != string.Concat(written.Chunks))
+                {
+                    problems.Add($"{subscriber.Name}: watched reply {replyId} complete with {chunks} chunks '{text}', written: {written.Chunks.Count} '{string.Concat(written.Chunks)}'");
+                }
+            }
+        }
+
+        var watched = subscribers.Sum(s => s.CompletedWhileWatched.Count);
+        output.WriteLine($"{replies.Count} streamed replies ({replies.Values.Count(r => r.Finished)} finished, the rest interrupted); "
+            + $"{watched} watched complete on one connection, {subscribers.Sum(s => s.RepliesSeen.Count)} seen in flight");
+        Assert.True(watched > 0, "No subscriber watched a whole reply: the test did not test replies.");
+        Assert.All(sessions, s => Assert.True(lastSeqs[s.Id] >= MessagesPerSession));
         ClusterAssert.True(cluster, problems.Count == 0, string.Join("\n", problems.Take(30)));
     }
 

@@ -15,6 +15,9 @@ internal sealed class ResumingSubscriber(string name, TestSession session, bool 
     private readonly Random _random = new(seed);
     private readonly List<long> _received = [];
     private readonly List<string> _problems = [];
+    private readonly List<(string ReplyId, int Chunks, string Text)> _completedWhileWatched = [];
+    private readonly HashSet<string> _repliesSeen = new(StringComparer.Ordinal);
+    private Dictionary<string, List<string>> _inFlight = new(StringComparer.Ordinal);
     private long _target = long.MaxValue;
 
     public string Name { get; } = name;
@@ -30,6 +33,12 @@ internal sealed class ResumingSubscriber(string name, TestSession session, bool 
     public IReadOnlyList<long> Received => _received;
 
     public IReadOnlyList<string> Problems => _problems;
+
+    /// <summary>Replies this subscriber watched from a chunk to their completion on one connection: their chunk count and text.</summary>
+    public IReadOnlyList<(string ReplyId, int Chunks, string Text)> CompletedWhileWatched => _completedWhileWatched;
+
+    /// <summary>Every reply seen in flight.</summary>
+    public IReadOnlyCollection<string> RepliesSeen => _repliesSeen;
 
     /// <summary>Tells the subscriber the session's final last_seq: it stops when it has received it.</summary>
     public void FinishAt(long lastSeq) => Volatile.Write(ref _target, lastSeq);
@@ -76,13 +85,19 @@ internal sealed class ResumingSubscriber(string name, TestSession session, bool 
         await ws.SendAsync($$"""{"type":"subscribe","topic":"session:{{Session.Id}}","after_seq":{{LastSeq}}}""");
         var subscribed = await ws.NextOfTypeAsync("subscribed", TimeSpan.FromSeconds(15));
         CheckRecovered(subscribed, silo);
+        _inFlight = new(StringComparer.Ordinal);
         for (var taken = 0; taken < quota && LastSeq < Volatile.Read(ref _target);)
         {
             var frame = await ws.NextAsync(TimeSpan.FromSeconds(15));
-            if (frame.GetProperty("type").GetString() == "message")
+            var type = frame.GetProperty("type").GetString()!;
+            if (type == "message")
             {
                 Take(frame.GetProperty("seq").GetInt64(), silo);
                 taken++;
+            }
+            else if (type.StartsWith("reply_", StringComparison.Ordinal))
+            {
+                TakeReplyEvent(type, frame.GetProperty(type == "reply_chunk" ? "chunk" : "reply"), silo);
             }
         }
     }
@@ -98,6 +113,7 @@ internal sealed class ResumingSubscriber(string name, TestSession session, bool 
 
         var subscribed = await events.NextAsync(TimeSpan.FromSeconds(15));
         CheckRecovered(JsonDocument.Parse(subscribed.Data).RootElement, silo);
+        _inFlight = new(StringComparer.Ordinal);
         for (var taken = 0; taken < quota && LastSeq < Volatile.Read(ref _target);)
         {
             var next = await events.NextAsync(TimeSpan.FromSeconds(15));
@@ -105,6 +121,10 @@ internal sealed class ResumingSubscriber(string name, TestSession session, bool 
             {
                 Take(long.Parse(next.Id!, CultureInfo.InvariantCulture), silo);
                 taken++;
+            }
+            else if (next.Event.StartsWith("reply_", StringComparison.Ordinal))
+            {
+                TakeReplyEvent(next.Event, JsonDocument.Parse(next.Data).RootElement, silo);
             }
         }
     }
@@ -114,6 +134,48 @@ internal sealed class ResumingSubscriber(string name, TestSession session, bool 
         if (!subscribed.GetProperty("recovered").GetBoolean())
         {
             _problems.Add($"{Name}: resume after {LastSeq} on {silo.Name} was not recovered: {subscribed}");
+        }
+    }
+
+    /// <summary>On one connection, each reply's chunks come once each from index 0 on, and a completed reply has them all.</summary>
+    private void TakeReplyEvent(string type, JsonElement payload, SiloProcess silo)
+    {
+        switch (type)
+        {
+            case "reply_started":
+                var id = payload.GetProperty("id").GetString()!;
+                if (!_inFlight.TryAdd(id, []))
+                {
+                    _problems.Add($"{Name}: reply {id} started twice on one connection ({silo.Name})");
+                }
+
+                _repliesSeen.Add(id);
+                break;
+            case "reply_chunk":
+                var replyId = payload.GetProperty("reply_id").GetString()!;
+                var index = payload.GetProperty("index").GetInt32();
+                if (!_inFlight.TryGetValue(replyId, out var chunks))
+                {
+                    _problems.Add($"{Name}: chunk {index} of reply {replyId} before its start ({silo.Name})");
+                }
+                else if (index != chunks.Count)
+                {
+                    _problems.Add($"{Name}: chunk {index} of reply {replyId} after {chunks.Count} chunks ({silo.Name})");
+                }
+                else
+                {
+                    chunks.Add(payload.GetProperty("text").GetString()!);
+                }
+
+                break;
+            case "reply_ended":
+                var ended = payload.GetProperty("id").GetString()!;
+                if (_inFlight.Remove(ended, out var all) && payload.GetProperty("status").GetString() == "completed")
+                {
+                    _completedWhileWatched.Add((ended, all.Count, string.Concat(all)));
+                }
+
+                break;
         }
     }
 
