@@ -60,6 +60,8 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
     {
         await ReloadAsync(cancellationToken);
         await EndOrphanedRepliesAsync();
+        await GoIdleIfQuietAsync(cancellationToken);
+        WatchForInactivity();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -109,6 +111,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
         _tail.Reset([], 0);
         LogCreated(_logger, Id);
         Publish(SessionEvents.Created(_session));
+        WatchForInactivity();
         return _session;
     }
 

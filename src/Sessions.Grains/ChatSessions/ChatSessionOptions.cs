@@ -46,4 +46,12 @@ public sealed class ChatSessionOptions
     /// <summary>The shortest interval between two typing events of one participant; more are dropped.</summary>
     /// <value>1 second.</value>
     public TimeSpan TypingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// An active session with no message and no status change for this long becomes <c>idle</c> (the next message
+    /// makes it active again). Checked while the session is in memory and when it is activated, so a session whose
+    /// grain was collected becomes idle when it is next used or listed through its grain.
+    /// </summary>
+    /// <value>10 minutes.</value>
+    public TimeSpan IdleAfter { get; set; } = TimeSpan.FromMinutes(10);
 }
