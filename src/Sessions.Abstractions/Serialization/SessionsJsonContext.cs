@@ -14,4 +14,8 @@ namespace Sessions.Abstractions;
 [JsonSerializable(typeof(ChatSession))]
 [JsonSerializable(typeof(ChatMessage))]
 [JsonSerializable(typeof(MessagePage))]
+[JsonSerializable(typeof(InboxPage))]
+[JsonSerializable(typeof(InboxEntry))]
+[JsonSerializable(typeof(InboxSnapshot))]
+[JsonSerializable(typeof(InboxDelta))]
 public sealed partial class SessionsJsonContext : JsonSerializerContext;
