@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Sessions.Storage.Inbox;
 using Sessions.Storage.Messages;
 using Sessions.Storage.Participants;
 using Sessions.Storage.Sessions;
@@ -21,6 +22,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ParticipantStore>();
         services.AddSingleton<SessionStore>();
         services.AddSingleton<MessageStore>();
+        services.AddSingleton<InboxStore>();
+        services.AddSingleton<ReadCursorStore>();
         return services;
     }
 }
