@@ -81,6 +81,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
             ?? throw AlreadyExists();
         _tail.Reset([], 0);
         LogCreated(_logger, Id);
+        InboxNotifier.SessionChanged(GrainFactory, _session);
         return _session;
     }
 
@@ -127,10 +128,12 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
             {
                 case AppendOutcome.Appended appended when appended.Message.Seq == session.LastSeq + 1:
                     Remember(appended.Message);
+                    InboxNotifier.SessionChanged(GrainFactory, RequireSession(), appended.Message);
                     return new AppendResult(appended.Message, Created: true);
                 case AppendOutcome.Appended appended:
                     // The other activation wrote in between: the cache misses those messages, so take the log's end.
                     await ReloadAsync(CancellationToken.None);
+                    InboxNotifier.SessionChanged(GrainFactory, RequireSession(), appended.Message);
                     return new AppendResult(appended.Message, Created: true);
                 case AppendOutcome.DuplicateClientMessageId:
                     // Another activation stored this client_message_id a moment ago: the reload finds it.
@@ -243,6 +246,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
         }
 
         LogStatusChanged(_logger, Id, session.Status, status);
+        InboxNotifier.SessionChanged(GrainFactory, RequireSession());
         return RequireSession();
     }
 
