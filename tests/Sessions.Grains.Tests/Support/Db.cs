@@ -34,6 +34,20 @@ internal static class Db
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Runs a statement behind the grains' backs; returns the rows it affected.</summary>
+    public static async Task<int> ExecuteAsync(string connectionString, string sql, params object[] args)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var arg in args)
+        {
+            command.Parameters.Add(new() { Value = arg });
+        }
+
+        return await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Extends a session's log as another writer would (bumping last_seq and inserting the next row), without the grain.</summary>
     public static async Task AppendBehindTheGrainsBackAsync(string connectionString, string sessionId, string senderId, string text)
     {
