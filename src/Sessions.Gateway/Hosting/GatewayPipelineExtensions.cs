@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Sessions.Gateway.Api.Inbox;
 using Sessions.Gateway.Api.Messages;
 using Sessions.Gateway.Api.Participants;
 using Sessions.Gateway.Api.Sessions;
@@ -19,6 +20,7 @@ public static class GatewayPipelineExtensions
         app.MapParticipantsApi();
         app.MapSessionsApi();
         app.MapMessagesApi();
+        app.MapInboxApi();
         return app;
     }
 }
