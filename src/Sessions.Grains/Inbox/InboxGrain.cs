@@ -103,6 +103,11 @@ public sealed partial class InboxGrain : Grain, IInboxGrain
             var session = await GrainFactory.GetGrain<IChatSessionGrain>(sessionId).GetAsync();
             if (!session.HasParticipant(ParticipantId))
             {
+                if (!_participantExists)
+                {
+                    DeactivateOnIdle();
+                }
+
                 throw SessionErrors.NotInSession(ParticipantId, sessionId);
             }
 
