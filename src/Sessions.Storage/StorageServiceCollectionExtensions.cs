@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Sessions.Storage.Inbox;
 using Sessions.Storage.Messages;
 using Sessions.Storage.Participants;
 using Sessions.Storage.Replies;
@@ -23,6 +24,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<SessionStore>();
         services.AddSingleton<MessageStore>();
         services.AddSingleton<ReplyStore>();
+        services.AddSingleton<InboxStore>();
+        services.AddSingleton<ReadCursorStore>();
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Sessions.Storage.Inbox;
 using Sessions.Storage.Messages;
 using Sessions.Storage.Participants;
 using Sessions.Storage.Sessions;
@@ -19,6 +20,8 @@ public sealed class StorageRegistrationTests
         Assert.Same(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<NpgsqlDataSource>());
         Assert.NotNull(provider.GetRequiredService<SessionStore>());
         Assert.NotNull(provider.GetRequiredService<MessageStore>());
+        Assert.NotNull(provider.GetRequiredService<InboxStore>());
+        Assert.NotNull(provider.GetRequiredService<ReadCursorStore>());
         Assert.Null(await participants.GetAsync("nobody", CancellationToken.None));
     }
 

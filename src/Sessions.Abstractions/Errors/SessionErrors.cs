@@ -34,6 +34,9 @@ public static class SessionErrors
     /// <summary>A limit of streamed replies was reached (replies in flight per session, chunks or bytes per reply).</summary>
     public const string ReplyLimit = "reply-limit";
 
+    /// <summary>A participant acted on a session it is not in (moving its read cursor there).</summary>
+    public const string ParticipantNotInSession = "participant-not-in-session";
+
     /// <summary>
     /// Another writer kept extending the session's log (possible only if two activations of one session ever ran at
     /// once), and this append lost every race. It was not stored: always safe to send again.
@@ -52,6 +55,12 @@ public static class SessionErrors
 
     public static SessionException NotFound(string sessionId) =>
         new(SessionNotFound, $"Session '{sessionId}' does not exist.");
+
+    public static SessionException UnknownParticipant(string participantId) =>
+        new(ParticipantNotFound, $"Participant '{participantId}' does not exist.", new Dictionary<string, string> { ["participant_id"] = participantId });
+
+    public static SessionException NotInSession(string participantId, string sessionId) =>
+        new(ParticipantNotInSession, $"'{participantId}' is not a participant of session '{sessionId}'.");
 
     public static SessionException Conflict(long currentSeq, long expectedSeq) =>
         new(SeqConflict, $"Expected last_seq {expectedSeq}, but the session is at {currentSeq}.",

@@ -19,4 +19,8 @@ namespace Sessions.Abstractions;
 [JsonSerializable(typeof(IReadOnlyList<Reply>))]
 [JsonSerializable(typeof(PresenceEntry))]
 [JsonSerializable(typeof(IReadOnlyList<PresenceEntry>))]
+[JsonSerializable(typeof(InboxPage))]
+[JsonSerializable(typeof(InboxEntry))]
+[JsonSerializable(typeof(InboxSnapshot))]
+[JsonSerializable(typeof(InboxDelta))]
 public sealed partial class SessionsJsonContext : JsonSerializerContext;

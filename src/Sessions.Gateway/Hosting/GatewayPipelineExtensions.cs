@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Sessions.Gateway.Api.Inbox;
 using Sessions.Gateway.Api.Messages;
 using Sessions.Gateway.Api.Participants;
 using Sessions.Gateway.Api.Presence;
@@ -26,6 +27,7 @@ public static class GatewayPipelineExtensions
         app.MapRepliesApi();
         app.MapPresenceApi();
         app.MapRealtimeEndpoints();
+        app.MapInboxApi();
         return app;
     }
 }

@@ -13,6 +13,7 @@ internal static class ProblemCatalog
         [SessionErrors.SessionAlreadyExists] = (StatusCodes.Status409Conflict, "Session already exists"),
         [SessionErrors.ParticipantAlreadyExists] = (StatusCodes.Status409Conflict, "Participant already exists"),
         [SessionErrors.SenderNotParticipant] = (StatusCodes.Status403Forbidden, "Sender is not a participant"),
+        [SessionErrors.ParticipantNotInSession] = (StatusCodes.Status403Forbidden, "Participant is not in the session"),
         [SessionErrors.SeqConflict] = (StatusCodes.Status409Conflict, "Sequence conflict"),
         [SessionErrors.InvalidTransition] = (StatusCodes.Status409Conflict, "Invalid status transition"),
         [SessionErrors.SessionNotWritable] = (StatusCodes.Status409Conflict, "Session does not take messages"),

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Sessions.Gateway.Api.Inbox;
 using Sessions.Gateway.Api.Messages;
 using Sessions.Gateway.Api.Participants;
 using Sessions.Gateway.Api.Presence;
@@ -32,6 +33,7 @@ namespace Sessions.Gateway.Serialization;
 [JsonSerializable(typeof(HeartbeatRequest))]
 [JsonSerializable(typeof(TypingAccepted))]
 [JsonSerializable(typeof(PresenceList))]
+[JsonSerializable(typeof(MarkReadRequest))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]

@@ -112,6 +112,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
         LogCreated(_logger, Id);
         Publish(SessionEvents.Created(_session));
         WatchForInactivity();
+        InboxNotifier.SessionChanged(GrainFactory, _session);
         return _session;
     }
 
@@ -155,12 +156,14 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
             {
                 case AppendOutcome.Appended appended when appended.Message.Seq == session.LastSeq + 1:
                     Remember(appended.Message);
+                    InboxNotifier.SessionChanged(GrainFactory, RequireSession(), appended.Message);
                     return new AppendResult(appended.Message, Created: true);
                 case AppendOutcome.Appended appended:
                     // The other activation wrote in between: the cache misses those messages, so take the log's end.
                     // Observers see a seq past what they had and read the gap themselves.
                     await ReloadAsync(CancellationToken.None);
                     Publish(SessionEvents.Message(appended.Message));
+                    InboxNotifier.SessionChanged(GrainFactory, RequireSession(), appended.Message);
                     return new AppendResult(appended.Message, Created: true);
                 case AppendOutcome.DuplicateClientMessageId:
                     // Another activation stored this client_message_id a moment ago: the reload finds it.
@@ -283,6 +286,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
             }
         }
 
+        InboxNotifier.SessionChanged(GrainFactory, RequireSession());
         return RequireSession();
     }
 

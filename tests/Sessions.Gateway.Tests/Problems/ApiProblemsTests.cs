@@ -12,6 +12,7 @@ public sealed class ApiProblemsTests
     [InlineData(SessionErrors.SessionAlreadyExists, 409)]
     [InlineData(SessionErrors.ParticipantAlreadyExists, 409)]
     [InlineData(SessionErrors.SenderNotParticipant, 403)]
+    [InlineData(SessionErrors.ParticipantNotInSession, 403)]
     [InlineData(SessionErrors.SeqConflict, 409)]
     [InlineData(SessionErrors.InvalidTransition, 409)]
     [InlineData(SessionErrors.SessionNotWritable, 409)]

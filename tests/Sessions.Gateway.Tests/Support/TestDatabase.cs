@@ -51,6 +51,15 @@ public sealed class TestDatabase(string connectionString) : IAsyncDisposable
         return rows;
     }
 
+    /// <summary>The participant's read cursor in the session, or null when none was ever written.</summary>
+    public async Task<long?> ReadCursorAsync(string sessionId, string participantId)
+    {
+        await using var command = _dataSource.CreateCommand("select last_read_seq from read_cursors where session_id = $1 and participant_id = $2");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = sessionId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = participantId });
+        return (long?)await command.ExecuteScalarAsync();
+    }
+
     public async Task ExecuteAsync(string sql)
     {
         await using var command = _dataSource.CreateCommand(sql);

@@ -34,13 +34,7 @@ internal static class Db
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    public static async Task<string?> ScalarTextAsync(string connectionString, string sql, params object[] args) =>
-        (await ScalarAsync(connectionString, sql, args)) as string;
-
-    public static async Task ExecuteAsync(string connectionString, string sql, params object[] args) =>
-        await ScalarAsync(connectionString, sql, args);
-
-    private static async Task<object?> ScalarAsync(string connectionString, string sql, object[] args)
+    public static async Task<string?> ScalarTextAsync(string connectionString, string sql, params object[] args)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
@@ -50,7 +44,21 @@ internal static class Db
             command.Parameters.Add(new() { Value = arg });
         }
 
-        return await command.ExecuteScalarAsync();
+        return await command.ExecuteScalarAsync() as string;
+    }
+
+    /// <summary>Runs a statement behind the grains' backs; returns the rows it affected.</summary>
+    public static async Task<int> ExecuteAsync(string connectionString, string sql, params object[] args)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var arg in args)
+        {
+            command.Parameters.Add(new() { Value = arg });
+        }
+
+        return await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>Extends a session's log as another writer would (bumping last_seq and inserting the next row), without the grain.</summary>
