@@ -21,6 +21,7 @@ namespace Sessions.Abstractions;
 [JsonSerializable(typeof(IReadOnlyList<PresenceEntry>))]
 [JsonSerializable(typeof(InboxPage))]
 [JsonSerializable(typeof(InboxEntry))]
+[JsonSerializable(typeof(IReadOnlyList<InboxEntry>))]
 [JsonSerializable(typeof(InboxSnapshot))]
 [JsonSerializable(typeof(InboxDelta))]
 public sealed partial class SessionsJsonContext : JsonSerializerContext;

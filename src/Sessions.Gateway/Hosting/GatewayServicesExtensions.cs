@@ -41,6 +41,8 @@ public static class GatewayServicesExtensions
             .ValidateOnStart();
         services.AddSingleton<SessionFeeds>();
         services.AddHostedService(provider => provider.GetRequiredService<SessionFeeds>());
+        services.AddSingleton<InboxFeeds>();
+        services.AddHostedService(provider => provider.GetRequiredService<InboxFeeds>());
         services.AddSingleton<TopicSubscriptions>();
         services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.SectionName);
         services.AddHostedService<ShutdownDrain>();

@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text.Json;
+using Sessions.Abstractions;
 
 namespace Sessions.Gateway.Realtime;
 
@@ -26,6 +28,34 @@ internal static class Frames
                 w.WriteString("reason", notRecoveredReason);
             }
         });
+
+    public static ControlFrame InboxSubscribed(string topic, long version) =>
+        Control("subscribed", w =>
+        {
+            w.WriteString("topic", topic);
+            w.WriteNumber("version", version);
+        });
+
+    /// <summary><c>{"type":"inbox_snapshot","topic":…,"version":…,"sessions":[…],"next_cursor":…}</c>, the version as its SSE id.</summary>
+    public static ControlFrame InboxSnapshot(string topic, InboxSnapshot snapshot) =>
+        Control("inbox_snapshot", w =>
+        {
+            w.WriteString("topic", topic);
+            w.WriteNumber("version", snapshot.Version);
+            w.WritePropertyName("sessions");
+            JsonSerializer.Serialize(w, snapshot.Sessions, SessionsJsonContext.Default.IReadOnlyListInboxEntry);
+            w.WriteString("next_cursor", snapshot.NextCursor);
+        }) with { Id = snapshot.Version.ToString(CultureInfo.InvariantCulture) };
+
+    /// <summary><c>{"type":"inbox","topic":…,"version":…,"entry":{…}}</c>: one session's entry as it is now.</summary>
+    public static ControlFrame InboxDelta(string topic, InboxDelta delta) =>
+        Control("inbox", w =>
+        {
+            w.WriteString("topic", topic);
+            w.WriteNumber("version", delta.Version);
+            w.WritePropertyName("entry");
+            JsonSerializer.Serialize(w, delta.Entry, SessionsJsonContext.Default.InboxEntry);
+        }) with { Id = delta.Version.ToString(CultureInfo.InvariantCulture) };
 
     public static ControlFrame Unsubscribed(string topic) => Control("unsubscribed", w => w.WriteString("topic", topic));
 

@@ -3,7 +3,7 @@ using Sessions.Abstractions;
 namespace Sessions.Gateway.Realtime;
 
 /// <summary>One subscriber of a session on this gateway, fed by the session's <see cref="SessionFeed"/>. Never blocks.</summary>
-internal interface ISessionSink
+public interface ISessionSink
 {
     void OnEvent(SessionEvent sessionEvent);
 

@@ -121,6 +121,40 @@ internal sealed class RealtimeConnection : IDisposable
             case TopicEvent { Topic: var topic, Event: var sessionEvent } when !topic.Ended:
                 await WriteEventAsync(transport, topic, sessionEvent, cancellation).ConfigureAwait(false);
                 break;
+            case InboxSnapshotOut { Subscribed: { } subscribed } start when !start.Topic.Ended:
+                await transport.WriteControlAsync(subscribed, cancellation).ConfigureAwait(false);
+                await WriteSnapshotAsync(transport, start.Topic, start.Snapshot, cancellation).ConfigureAwait(false);
+                start.Topic.Started = true;
+                foreach (var pending in start.Topic.Pending)
+                {
+                    await WriteAsync(transport, pending, cancellation).ConfigureAwait(false);
+                }
+
+                start.Topic.Pending.Clear();
+                break;
+            case InboxSnapshotOut resync when !resync.Topic.Ended:
+                if (!resync.Topic.Started)
+                {
+                    resync.Topic.Pending.Add(resync);
+                }
+                else if (resync.Snapshot.Version > resync.Topic.LastVersion)
+                {
+                    await WriteSnapshotAsync(transport, resync.Topic, resync.Snapshot, cancellation).ConfigureAwait(false);
+                }
+
+                break;
+            case InboxChange change when !change.Topic.Ended:
+                if (!change.Topic.Started)
+                {
+                    change.Topic.Pending.Add(change);
+                }
+                else if (change.Delta.Version > change.Topic.LastVersion)
+                {
+                    await transport.WriteControlAsync(Frames.InboxDelta(change.Topic.Name, change.Delta), cancellation).ConfigureAwait(false);
+                    change.Topic.LastVersion = change.Delta.Version;
+                }
+
+                break;
         }
     }
 
@@ -226,6 +260,12 @@ internal sealed class RealtimeConnection : IDisposable
                 await transport.WriteEventAsync(topic, "reply_ended", "reply", end, cancellation).ConfigureAwait(false);
             }
         }
+    }
+
+    private static async ValueTask WriteSnapshotAsync(IRealtimeTransport transport, InboxTopic topic, InboxSnapshot snapshot, CancellationToken cancellation)
+    {
+        await transport.WriteControlAsync(Frames.InboxSnapshot(topic.Name, snapshot), cancellation).ConfigureAwait(false);
+        topic.LastVersion = snapshot.Version;
     }
 
     /// <summary>Before its start a topic only remembers how far the log is known to go; true when it did so.</summary>

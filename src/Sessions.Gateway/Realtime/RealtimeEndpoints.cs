@@ -33,6 +33,10 @@ public static partial class RealtimeEndpoints
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
+        routes.MapGet("api/participants/{id}/inbox/events", InboxEventsAsync)
+            .WithTags("Realtime")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 
@@ -119,19 +123,62 @@ public static partial class RealtimeEndpoints
         var topic = await subscriptions.SubscribeAsync(connection, id, afterSeq).ConfigureAwait(false);
         try
         {
-            using var stopping = lifetime.ApplicationStopping.Register(() => connection.End(ServerShutdown));
-            using var aborted = context.RequestAborted.Register(() => connection.End("client-closed"));
-            var response = context.Response;
-            response.ContentType = "text/event-stream";
-            response.Headers.CacheControl = "no-cache";
-            response.Headers["X-Accel-Buffering"] = "no";
-            await response.StartAsync(context.RequestAborted).ConfigureAwait(false);
-            await WriteUntilEndedAsync(connection, new ServerSentEventsTransport(response)).ConfigureAwait(false);
+            await StreamAsync(context, connection, lifetime).ConfigureAwait(false);
         }
         finally
         {
             subscriptions.Unsubscribe(topic);
         }
+    }
+
+    /// <summary>
+    /// The inbox of participant <paramref name="id"/> as Server-Sent Events: <c>inbox_snapshot</c> first (also after a
+    /// reconnect: an inbox resumes from a fresh snapshot), then <c>inbox</c> deltas; each event's id is its version.
+    /// </summary>
+    public static async Task InboxEventsAsync(
+        string id,
+        HttpContext context,
+        [FromServices] TopicSubscriptions subscriptions,
+        [FromServices] ChatSessionGrains sessions,
+        [FromServices] IOptions<RealtimeOptions> realtime,
+        [FromServices] IOptions<LimitsOptions> limits,
+        [FromServices] IHostApplicationLifetime lifetime)
+    {
+        using var connection = new RealtimeConnection(sessions, realtime.Value, limits.Value.MaxPageSize);
+        InboxTopic topic;
+        try
+        {
+            topic = RequestRules.IsValidId(id, limits.Value)
+                ? await subscriptions.SubscribeInboxAsync(connection, id).ConfigureAwait(false)
+                : throw new SessionException(SessionErrors.ParticipantNotFound, "");
+        }
+        catch (SessionException exception) when (exception.Code == SessionErrors.ParticipantNotFound)
+        {
+            await ApiProblems.Of(SessionErrors.ParticipantNotFound, $"Participant '{id}' does not exist.", status: StatusCodes.Status404NotFound)
+                .ExecuteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await StreamAsync(context, connection, lifetime).ConfigureAwait(false);
+        }
+        finally
+        {
+            subscriptions.Unsubscribe(topic);
+        }
+    }
+
+    private static async Task StreamAsync(HttpContext context, RealtimeConnection connection, IHostApplicationLifetime lifetime)
+    {
+        using var stopping = lifetime.ApplicationStopping.Register(() => connection.End(ServerShutdown));
+        using var aborted = context.RequestAborted.Register(() => connection.End("client-closed"));
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        await response.StartAsync(context.RequestAborted).ConfigureAwait(false);
+        await WriteUntilEndedAsync(connection, new ServerSentEventsTransport(response)).ConfigureAwait(false);
     }
 
     /// <summary>Runs the writer; however it stops (ended, or the client gone mid-write), the connection is ended.</summary>

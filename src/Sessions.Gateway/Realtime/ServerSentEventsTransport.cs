@@ -30,7 +30,7 @@ internal sealed class ServerSentEventsTransport(HttpResponse response) : IRealti
 
     public async ValueTask WriteControlAsync(ControlFrame frame, CancellationToken cancellationToken)
     {
-        Write($"event: {frame.Type}\ndata: ");
+        Write(frame.Id is null ? $"event: {frame.Type}\ndata: " : $"id: {frame.Id}\nevent: {frame.Type}\ndata: ");
         Write(frame.Json);
         Write("\n\n");
         await response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);

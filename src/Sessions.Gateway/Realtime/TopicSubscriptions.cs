@@ -8,7 +8,7 @@ namespace Sessions.Gateway.Realtime;
 /// Starts and ends one connection's subscriptions to sessions, the same way for WebSocket and SSE: attach to the
 /// session's feed, decide from where the client is served, and queue the confirmation with the replay after it.
 /// </summary>
-public sealed class TopicSubscriptions(SessionFeeds feeds, ChatSessionGrains sessions, IOptions<RealtimeOptions> options)
+public sealed class TopicSubscriptions(SessionFeeds feeds, InboxFeeds inboxes, ChatSessionGrains sessions, IOptions<RealtimeOptions> options)
 {
     /// <summary>The reason of a resume from a cursor beyond the log's end: served from the end.</summary>
     public const string CursorAhead = "cursor-ahead";
@@ -23,7 +23,7 @@ public sealed class TopicSubscriptions(SessionFeeds feeds, ChatSessionGrains ses
     internal async Task<SessionTopic> SubscribeAsync(RealtimeConnection connection, string sessionId, long? afterSeq)
     {
         var topic = new SessionTopic(sessionId, connection, afterSeq ?? 0);
-        var head = await feeds.AttachAsync(sessionId, topic).ConfigureAwait(false);
+        var head = (await feeds.AttachAsync(sessionId, topic).ConfigureAwait(false)).Head;
         string? notRecovered = null;
         if (afterSeq is { } after && after > head)
         {
@@ -43,6 +43,30 @@ public sealed class TopicSubscriptions(SessionFeeds feeds, ChatSessionGrains ses
 
         connection.Enqueue(new TopicStart(topic, Frames.Subscribed(topic.Name, afterSeq, head, notRecovered), head));
         return topic;
+    }
+
+    /// <summary>Subscribes the connection to the inbox of <paramref name="participantId"/>: a snapshot, then deltas.</summary>
+    internal async Task<InboxTopic> SubscribeInboxAsync(RealtimeConnection connection, string participantId)
+    {
+        var topic = new InboxTopic(participantId, connection);
+        var feed = await inboxes.AttachAsync(participantId, topic).ConfigureAwait(false);
+        try
+        {
+            var snapshot = await inboxes.SnapshotAsync(feed).ConfigureAwait(false);
+            connection.Enqueue(new InboxSnapshotOut(topic, snapshot, Frames.InboxSubscribed(topic.Name, snapshot.Version)));
+            return topic;
+        }
+        catch
+        {
+            Unsubscribe(topic);
+            throw;
+        }
+    }
+
+    internal void Unsubscribe(InboxTopic topic)
+    {
+        topic.Ended = true;
+        inboxes.Detach(topic.ParticipantId, topic);
     }
 
     internal void Unsubscribe(SessionTopic topic)

@@ -24,6 +24,7 @@ internal sealed partial class WebSocketConnection(
     ILogger logger)
 {
     private readonly Dictionary<string, SessionTopic> _topics = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, InboxTopic> _inboxes = new(StringComparer.Ordinal);
 
     // Presence by activity: the sessions whose subscription named a participant_id, heartbeated while frames come in.
     private readonly Dictionary<string, string> _presentAs = new(StringComparer.Ordinal);
@@ -62,6 +63,11 @@ internal sealed partial class WebSocketConnection(
             foreach (var topic in _topics.Values)
             {
                 subscriptions.Unsubscribe(topic);
+            }
+
+            foreach (var inbox in _inboxes.Values)
+            {
+                subscriptions.Unsubscribe(inbox);
             }
         }
     }
@@ -176,21 +182,31 @@ internal sealed partial class WebSocketConnection(
         }
 
         var topicName = frame.GetString("topic");
-        if (topicName is null || !topicName.StartsWith(SessionTopic.Prefix, StringComparison.Ordinal))
+        var isInbox = topicName is not null && topicName.StartsWith(InboxTopic.Prefix, StringComparison.Ordinal);
+        if (topicName is null || (!isInbox && !topicName.StartsWith(SessionTopic.Prefix, StringComparison.Ordinal)))
         {
-            return Frames.Error(frame.Id, RealtimeErrors.UnknownTopic, "topic must be 'session:{session_id}'.", StatusCodes.Status400BadRequest);
+            return Frames.Error(frame.Id, RealtimeErrors.UnknownTopic, "topic must be 'session:{session_id}' or 'inbox:{participant_id}'.", StatusCodes.Status400BadRequest);
         }
 
-        var sessionId = topicName[SessionTopic.Prefix.Length..];
-        if (_topics.ContainsKey(sessionId))
+        var alreadySubscribed = isInbox
+            ? _inboxes.ContainsKey(topicName[InboxTopic.Prefix.Length..])
+            : _topics.ContainsKey(topicName[SessionTopic.Prefix.Length..]);
+        if (alreadySubscribed)
         {
             return Frames.Error(frame.Id, RealtimeErrors.AlreadySubscribed, $"This connection is already subscribed to {topicName}.", StatusCodes.Status409Conflict);
         }
 
-        if (_topics.Count >= options.MaxSubscriptionsPerConnection)
+        if (_topics.Count + _inboxes.Count >= options.MaxSubscriptionsPerConnection)
         {
             return Frames.Error(frame.Id, RealtimeErrors.TooManySubscriptions, $"A connection may hold at most {options.MaxSubscriptionsPerConnection} subscriptions.", StatusCodes.Status400BadRequest);
         }
+
+        if (isInbox)
+        {
+            return await SubscribeInboxAsync(frame, topicName[InboxTopic.Prefix.Length..]).ConfigureAwait(false);
+        }
+
+        var sessionId = topicName[SessionTopic.Prefix.Length..];
 
         if (!RequestRules.IsValidId(sessionId, limits))
         {
@@ -263,9 +279,34 @@ internal sealed partial class WebSocketConnection(
         return (sessionId, participantId, null);
     }
 
+    private async Task<ControlFrame?> SubscribeInboxAsync(ClientFrame frame, string participantId)
+    {
+        try
+        {
+            if (!RequestRules.IsValidId(participantId, limits))
+            {
+                throw new SessionException(SessionErrors.ParticipantNotFound, $"Participant '{participantId}' does not exist.");
+            }
+
+            _inboxes.Add(participantId, await subscriptions.SubscribeInboxAsync(connection, participantId).ConfigureAwait(false));
+            return null;
+        }
+        catch (SessionException exception) when (exception.Code == SessionErrors.ParticipantNotFound)
+        {
+            // The participant is what was asked for, as in GET /api/participants/{id}: a 404, not the 422 of a reference.
+            return Frames.Error(frame.Id, exception.Code, exception.Message, StatusCodes.Status404NotFound);
+        }
+    }
+
     private ControlFrame Unsubscribe(ClientFrame frame)
     {
         var topicName = frame.GetString("topic");
+        if (topicName is not null && topicName.StartsWith(InboxTopic.Prefix, StringComparison.Ordinal) && _inboxes.Remove(topicName[InboxTopic.Prefix.Length..], out var inbox))
+        {
+            subscriptions.Unsubscribe(inbox);
+            return Frames.Unsubscribed(inbox.Name);
+        }
+
         var sessionId = topicName is not null && topicName.StartsWith(SessionTopic.Prefix, StringComparison.Ordinal) ? topicName[SessionTopic.Prefix.Length..] : null;
         if (sessionId is null || !_topics.Remove(sessionId, out var topic))
         {
