@@ -61,6 +61,10 @@ internal sealed record FanOutRound(string Label, string ServerKey, AppendRun App
         return (new FanOutRound(label, serverKey, appends, expected, receipts.SortedLatenciesMs(), receipts.SortedAfterAckMs(appends), cpu, wall), receipts);
     }
 
+    public const string Legend =
+        "(p50...max: append sent -> message received, over every receipt; ack: the append's HTTP round trip; after ack: receipt minus the ack's arrival "
+        + "for the same append, negative when the subscriber was first; CPU: cores used during the round, client = appender + both subscriber processes)";
+
     public const string Header =
         "                               appends receipts missing |  p50 ms  p99 ms p99.9 ms  max ms | ack p50 ack p99 | after ack p50 p99 | CPU cores: server postgres client machine";
 

@@ -12,12 +12,13 @@ namespace Sessions.Benchmarks.Realtime;
 /// consumers that never read do to everyone else.
 ///
 /// The gateway runs as its own process (server GC, <c>OutgoingQueueLength</c> set by <c>--queue</c>) on a private
-/// PostgreSQL (or <c>ConnectionStrings__Sessions</c>); the baseline is a second process. This process is every client:
-/// <c>sessions × subscribers-per-session</c> WebSockets to each server (one subscription each, all connected for the
-/// whole run) and a fixed-rate appender over HTTP (<see cref="FixedRateAppender"/>). Latency is the receipt time minus
-/// the send time of the append, both read from this process's clock, for every subscriber that got the message.
-/// Rounds alternate baseline, sessions, baseline, ... Then the slow-consumer phase: rounds with larger messages
-/// without and with stalled connections (<see cref="StalledConsumers"/>) on the gateway.
+/// PostgreSQL (or <c>ConnectionStrings__Sessions</c>); the baseline is a second process. Each server's subscribers,
+/// <c>sessions × subscribers-per-session</c> WebSockets with one subscription each, connected for the whole run, live
+/// in a subscriber process of their own (<see cref="SubscriberHost"/>); this process appends at a fixed rate over HTTP
+/// (<see cref="FixedRateAppender"/>) and collects the receipts. Latency is the receipt time minus the send time of the
+/// append, on the machine's monotonic clock, for every subscriber that got the message. Rounds alternate baseline,
+/// sessions, baseline, ... Then the slow-consumer phase: rounds with larger messages to fewer sessions, without and
+/// with stalled connections (<see cref="StalledConsumers"/>) on the gateway.
 /// </summary>
 internal static class RealtimeBenchmark
 {
@@ -136,6 +137,7 @@ internal static class RealtimeBenchmark
         var measuringClock = Stopwatch.StartNew();
         Console.WriteLine();
         Console.WriteLine($"Append-to-receipt latency, each append reaching {settings.SubscribersPerSession} subscribers ({settings.Rate * settings.SubscribersPerSession} receipts/s):");
+        Console.WriteLine(FanOutRound.Legend);
         Console.WriteLine(FanOutRound.Header);
         var baselineRounds = new List<FanOutRound>();
         var sessionRounds = new List<FanOutRound>();
