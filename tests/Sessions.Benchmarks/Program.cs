@@ -3,18 +3,41 @@
 //
 //   dotnet run -c Release --project tests/Sessions.Benchmarks [-- --clients 32 --sessions 1000 --seconds 10 --rounds 3]
 //   dotnet run -c Release --project tests/Sessions.Benchmarks -- cluster [--clients 32 ...]   (silo hops: see ClusterBenchmark)
+//   dotnet run -c Release --project tests/Sessions.Benchmarks -- realtime [--sessions 1000 --subscribers-per-session 10 --rate 500 ...]
+//       (WebSocket fan-out against a plain broadcast server, and slow consumers: see Realtime/RealtimeBenchmark)
 //
 // With ConnectionStrings__Sessions set it uses that database (it must be empty of benchmark data); otherwise it
 // starts a private PostgreSQL in a temporary folder and removes it afterwards.
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Sessions.Benchmarks;
+using Sessions.Benchmarks.Realtime;
 using Sessions.Storage.Embedded;
 using Sessions.Testing.Cluster;
 
 if (args is ["cluster", .. var clusterArgs])
 {
     await ClusterBenchmark.RunAsync(BenchmarkSettings.Parse(clusterArgs));
+    return;
+}
+
+if (args is ["realtime", .. var realtimeArgs])
+{
+    await RealtimeBenchmark.RunAsync(RealtimeSettings.Parse(realtimeArgs));
+    return;
+}
+
+if (args is [BroadcastServer.Mode, .. var serverArgs])
+{
+    // The realtime mode's baseline, started by it as a child process.
+    await BroadcastServer.RunAsync(serverArgs);
+    return;
+}
+
+if (args is [SubscriberHost.Mode, .. var subscriberArgs])
+{
+    // The realtime mode's subscribers of one server, started by it as a child process.
+    await SubscriberHost.RunAsync(subscriberArgs);
     return;
 }
 
