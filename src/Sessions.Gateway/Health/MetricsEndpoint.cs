@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
+using Sessions.Gateway.Realtime;
 
 namespace Sessions.Gateway.Health;
 
@@ -25,6 +26,9 @@ public static class MetricsEndpoint
             Gauge(text, "sessions_silo_status", "This silo's Orleans status: 1 created, 2 joining, 3 active, 4 shutting down, 5 stopping, 6 dead.", (int)snapshot.GetSiloStatus(self));
             Gauge(text, "sessions_cluster_active_silos", "Active silos in this silo's view of the cluster.", snapshot.Members.Values.Count(m => m.Status == SiloStatus.Active));
             Gauge(text, "sessions_cluster_view_version", "Version of the membership this silo last saw.", snapshot.Version.Value);
+            Gauge(text, "sessions_realtime_connections", "Open WebSocket and SSE connections on this gateway.", services.GetRequiredService<RealtimeConnections>().Count);
+            Gauge(text, "sessions_realtime_session_feeds", "Sessions this gateway is subscribed to (one observer each, whatever the connections).", services.GetRequiredService<SessionFeeds>().Count);
+            Gauge(text, "sessions_realtime_inbox_feeds", "Inboxes this gateway is subscribed to.", services.GetRequiredService<InboxFeeds>().Count);
             return Results.Text(text.ToString(), "text/plain; version=0.0.4");
         }).WithTags("Health");
         return app;

@@ -44,6 +44,8 @@ public static class GatewayServicesExtensions
         services.AddSingleton<InboxFeeds>();
         services.AddHostedService(provider => provider.GetRequiredService<InboxFeeds>());
         services.AddSingleton<TopicSubscriptions>();
+        services.AddSingleton<RealtimeConnections>();
+        services.AddHostedService(provider => provider.GetRequiredService<RealtimeConnections>());
         services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.SectionName);
         services.AddHostedService<ShutdownDrain>();
 

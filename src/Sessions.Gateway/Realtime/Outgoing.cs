@@ -25,3 +25,9 @@ internal sealed record InboxChange(InboxTopic Topic, InboxDelta Delta) : Outgoin
 
 /// <summary>A whole inbox: the first thing a subscription gets (with its confirmation), or a resync.</summary>
 internal sealed record InboxSnapshotOut(InboxTopic Topic, InboxSnapshot Snapshot, ControlFrame? Subscribed) : Outgoing;
+
+/// <summary>The connection has been silent for a heartbeat interval: say something.</summary>
+internal sealed record HeartbeatDue : Outgoing
+{
+    public static readonly HeartbeatDue Instance = new();
+}

@@ -18,15 +18,16 @@ internal sealed class RealtimeConnection : IDisposable
     private readonly Channel<Outgoing> _queue;
     private readonly CancellationTokenSource _ended = new();
     private readonly ChatSessionGrains _sessions;
-    private readonly RealtimeOptions _options;
+    private readonly Action<RealtimeConnection> _onDispose;
     private readonly int _pageSize;
     private string? _endReason;
+    private long _lastWrite = Environment.TickCount64;
 
-    public RealtimeConnection(ChatSessionGrains sessions, RealtimeOptions options, int pageSize)
+    internal RealtimeConnection(ChatSessionGrains sessions, RealtimeOptions options, int pageSize, Action<RealtimeConnection> onDispose)
     {
         _sessions = sessions;
-        _options = options;
         _pageSize = pageSize;
+        _onDispose = onDispose;
         _queue = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(options.OutgoingQueueLength)
         {
             SingleReader = true,
@@ -63,33 +64,21 @@ internal sealed class RealtimeConnection : IDisposable
         }
     }
 
-    /// <summary>Writes queued frames until the connection ends; a heartbeat fills every silence of the configured length.</summary>
+    /// <summary>How long nothing has been written (<see cref="RealtimeConnections"/> sends a heartbeat into long silences).</summary>
+    public TimeSpan Silence => TimeSpan.FromMilliseconds(Environment.TickCount64 - Volatile.Read(ref _lastWrite));
+
+    /// <summary>Writes queued frames until the connection ends.</summary>
     public async Task RunWriterAsync(IRealtimeTransport transport)
     {
         var reader = _queue.Reader;
         var cancellation = _ended.Token;
-        while (!cancellation.IsCancellationRequested)
+        while (await reader.WaitToReadAsync(cancellation).ConfigureAwait(false))
         {
-            if (!reader.TryRead(out var item))
+            while (reader.TryRead(out var item))
             {
-                using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-                silence.CancelAfter(_options.HeartbeatInterval);
-                try
-                {
-                    if (!await reader.WaitToReadAsync(silence.Token).ConfigureAwait(false))
-                    {
-                        return;
-                    }
-                }
-                catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
-                {
-                    await transport.WriteHeartbeatAsync(cancellation).ConfigureAwait(false);
-                }
-
-                continue;
+                await WriteAsync(transport, item, cancellation).ConfigureAwait(false);
+                Volatile.Write(ref _lastWrite, Environment.TickCount64);
             }
-
-            await WriteAsync(transport, item, cancellation).ConfigureAwait(false);
         }
     }
 
@@ -97,6 +86,9 @@ internal sealed class RealtimeConnection : IDisposable
     {
         switch (item)
         {
+            case HeartbeatDue:
+                await transport.WriteHeartbeatAsync(cancellation).ConfigureAwait(false);
+                break;
             case ControlFrame frame:
                 await transport.WriteControlAsync(frame, cancellation).ConfigureAwait(false);
                 break;
@@ -302,5 +294,9 @@ internal sealed class RealtimeConnection : IDisposable
         }
     }
 
-    public void Dispose() => _ended.Dispose();
+    public void Dispose()
+    {
+        _onDispose(this);
+        _ended.Dispose();
+    }
 }

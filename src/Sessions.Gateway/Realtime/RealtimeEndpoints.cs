@@ -42,6 +42,7 @@ public static partial class RealtimeEndpoints
 
     public static async Task WebSocketAsync(
         HttpContext context,
+        [FromServices] RealtimeConnections connections,
         [FromServices] TopicSubscriptions subscriptions,
         [FromServices] ChatSessionGrains sessions,
         [FromServices] IOptions<RealtimeOptions> realtime,
@@ -62,7 +63,7 @@ public static partial class RealtimeEndpoints
             KeepAliveInterval = options.KeepAliveInterval,
             KeepAliveTimeout = options.KeepAliveTimeout,
         }).ConfigureAwait(false);
-        using var connection = new RealtimeConnection(sessions, options, limits.Value.MaxPageSize);
+        using var connection = connections.Open();
         using var stopping = lifetime.ApplicationStopping.Register(() => connection.End(ServerShutdown));
         using var reading = new CancellationTokenSource();
         var logger = loggers.CreateLogger(typeof(RealtimeEndpoints));
@@ -96,6 +97,7 @@ public static partial class RealtimeEndpoints
         HttpContext context,
         [FromHeader(Name = "Last-Event-ID")] string? lastEventIdHeader,
         [FromQuery(Name = "last_event_id")] string? lastEventIdQuery,
+        [FromServices] RealtimeConnections connections,
         [FromServices] TopicSubscriptions subscriptions,
         [FromServices] ChatSessionGrains sessions,
         [FromServices] IOptions<RealtimeOptions> realtime,
@@ -118,7 +120,7 @@ public static partial class RealtimeEndpoints
             return;
         }
 
-        using var connection = new RealtimeConnection(sessions, realtime.Value, limits.Value.MaxPageSize);
+        using var connection = connections.Open();
         // Before the response starts: an unknown session is still a 404 problem (through the exception handler).
         var topic = await subscriptions.SubscribeAsync(connection, id, afterSeq).ConfigureAwait(false);
         try
@@ -138,13 +140,14 @@ public static partial class RealtimeEndpoints
     public static async Task InboxEventsAsync(
         string id,
         HttpContext context,
+        [FromServices] RealtimeConnections connections,
         [FromServices] TopicSubscriptions subscriptions,
         [FromServices] ChatSessionGrains sessions,
         [FromServices] IOptions<RealtimeOptions> realtime,
         [FromServices] IOptions<LimitsOptions> limits,
         [FromServices] IHostApplicationLifetime lifetime)
     {
-        using var connection = new RealtimeConnection(sessions, realtime.Value, limits.Value.MaxPageSize);
+        using var connection = connections.Open();
         InboxTopic topic;
         try
         {

@@ -224,6 +224,36 @@ public sealed class WebSocketTests(RealtimeGatewayFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Metrics_count_open_connections_and_one_feed_per_session_whatever_the_connections()
+    {
+        var (session, _, _) = await Client.CreateSessionAsync();
+        await using var first = await WebSocketTestClient.ConnectAsync(Base);
+        await using var second = await WebSocketTestClient.ConnectAsync(Base);
+        foreach (var ws in new[] { first, second })
+        {
+            await ws.SubscribeAsync(session);
+            await ws.NextOfTypeAsync("subscribed");
+        }
+
+        var metrics = await Client.GetStringAsync("/metrics");
+        Assert.True(Gauge(metrics, "sessions_realtime_connections") >= 2, metrics);
+        var feeds = Gauge(metrics, "sessions_realtime_session_feeds");
+        await first.DisposeAsync();
+        await second.DisposeAsync();
+
+        // Both connections share one feed; with both gone it goes too.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (Gauge(await Client.GetStringAsync("/metrics"), "sessions_realtime_session_feeds") >= feeds)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The session's feed outlived its last subscriber.");
+            await Task.Delay(50);
+        }
+    }
+
+    private static long Gauge(string metrics, string name) =>
+        long.Parse(metrics.Split('\n').Single(line => line.StartsWith(name + " ", StringComparison.Ordinal))[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
     public async Task A_plain_get_of_the_websocket_endpoint_is_a_problem()
     {
         var response = await Client.GetAsync("/ws");

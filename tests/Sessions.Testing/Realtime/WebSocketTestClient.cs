@@ -15,6 +15,7 @@ public sealed class WebSocketTestClient : IAsyncDisposable
     private readonly Channel<JsonElement> _frames = Channel.CreateUnbounded<JsonElement>();
     private readonly Task _receiving;
     private readonly CancellationTokenSource _stop = new();
+    private int _disposed;
 
     private WebSocketTestClient(ClientWebSocket socket, bool read)
     {
@@ -131,6 +132,11 @@ public sealed class WebSocketTestClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         if (_socket.State == WebSocketState.Open)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
