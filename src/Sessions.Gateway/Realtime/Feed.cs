@@ -24,4 +24,22 @@ public abstract class Feed<TSink>(string key)
     internal void Add(TSink sink) => _sinks = _sinks.Add(sink);
 
     internal void Remove(TSink sink) => _sinks = _sinks.Remove(sink);
+
+    /// <summary>Raises <paramref name="location"/> to <paramref name="value"/> if that is higher; true if it did.</summary>
+    protected static bool RaiseTo(ref long location, long value)
+    {
+        var current = Interlocked.Read(ref location);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref location, value, current);
+            if (seen == current)
+            {
+                return true;
+            }
+
+            current = seen;
+        }
+
+        return false;
+    }
 }

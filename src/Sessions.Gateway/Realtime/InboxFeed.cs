@@ -21,7 +21,7 @@ public sealed class InboxFeed(string participantId) : Feed<IInboxSink>(participa
 
     public Task OnInboxChangedAsync(InboxDelta delta)
     {
-        InterlockedMax(delta.Version);
+        RaiseTo(ref _version, delta.Version);
         foreach (var sink in Sinks)
         {
             sink.OnDelta(delta);
@@ -33,29 +33,12 @@ public sealed class InboxFeed(string participantId) : Feed<IInboxSink>(participa
     /// <summary>A (re)subscription's snapshot: if it is newer than every delta seen, some were missed.</summary>
     internal void OnSnapshot(InboxSnapshot snapshot)
     {
-        if (InterlockedMax(snapshot.Version))
+        if (RaiseTo(ref _version, snapshot.Version))
         {
             foreach (var sink in Sinks)
             {
                 sink.OnResync(snapshot);
             }
         }
-    }
-
-    private bool InterlockedMax(long version)
-    {
-        var current = Interlocked.Read(ref _version);
-        while (version > current)
-        {
-            var seen = Interlocked.CompareExchange(ref _version, version, current);
-            if (seen == current)
-            {
-                return true;
-            }
-
-            current = seen;
-        }
-
-        return false;
     }
 }

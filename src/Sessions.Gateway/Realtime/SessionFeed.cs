@@ -18,7 +18,7 @@ public sealed class SessionFeed(string sessionId) : Feed<ISessionSink>(sessionId
 
     public Task OnSessionEventAsync(SessionEvent sessionEvent)
     {
-        Advance(sessionEvent.Seq);
+        RaiseTo(ref _head, sessionEvent.Seq);
         foreach (var sink in Sinks)
         {
             sink.OnEvent(sessionEvent);
@@ -30,29 +30,12 @@ public sealed class SessionFeed(string sessionId) : Feed<ISessionSink>(sessionId
     /// <summary>A subscription (or its renewal) said where the log ends: subscribers behind it fill the gap.</summary>
     internal void OnHead(long lastSeq)
     {
-        if (Advance(lastSeq))
+        if (RaiseTo(ref _head, lastSeq))
         {
             foreach (var sink in Sinks)
             {
                 sink.OnHead(lastSeq);
             }
         }
-    }
-
-    private bool Advance(long seq)
-    {
-        var current = Interlocked.Read(ref _head);
-        while (seq > current)
-        {
-            var seen = Interlocked.CompareExchange(ref _head, seq, current);
-            if (seen == current)
-            {
-                return true;
-            }
-
-            current = seen;
-        }
-
-        return false;
     }
 }
