@@ -27,6 +27,7 @@ public static class MetricsEndpoint
             Gauge(text, "sessions_cluster_active_silos", "Active silos in this silo's view of the cluster.", snapshot.Members.Values.Count(m => m.Status == SiloStatus.Active));
             Gauge(text, "sessions_cluster_view_version", "Version of the membership this silo last saw.", snapshot.Version.Value);
             Gauge(text, "sessions_realtime_connections", "Open WebSocket and SSE connections on this gateway.", services.GetRequiredService<RealtimeConnections>().Count);
+            Gauge(text, "sessions_realtime_subscriptions", "Topic subscriptions (session and inbox) of this gateway's connections.", services.GetRequiredService<TopicSubscriptions>().Count);
             Gauge(text, "sessions_realtime_session_feeds", "Sessions this gateway is subscribed to (one observer each, whatever the connections).", services.GetRequiredService<SessionFeeds>().Count);
             Gauge(text, "sessions_realtime_inbox_feeds", "Inboxes this gateway is subscribed to.", services.GetRequiredService<InboxFeeds>().Count);
             return Results.Text(text.ToString(), "text/plain; version=0.0.4");

@@ -13,6 +13,11 @@ public sealed class TopicSubscriptions(SessionFeeds feeds, InboxFeeds inboxes, C
     /// <summary>The reason of a resume from a cursor beyond the log's end: served from the end.</summary>
     public const string CursorAhead = "cursor-ahead";
 
+    private long _count;
+
+    /// <summary>How many topic subscriptions (session and inbox, over every connection) are open on this gateway.</summary>
+    public long Count => Interlocked.Read(ref _count);
+
     /// <summary>The reason of a resume further behind than <see cref="RealtimeOptions.MaxReplayMessages"/>: served from the end.</summary>
     public const string TooFarBehind = "too-far-behind";
 
@@ -28,7 +33,16 @@ public sealed class TopicSubscriptions(SessionFeeds feeds, InboxFeeds inboxes, C
         if (afterSeq is { } after && after > head)
         {
             // The feed may lag the log by an event in flight: only the grain's word makes a cursor "ahead".
-            head = Math.Max(head, (await sessions.ReadAsync(sessionId, grain => grain.GetAsync()).ConfigureAwait(false)).LastSeq);
+            try
+            {
+                head = Math.Max(head, (await sessions.ReadAsync(sessionId, grain => grain.GetAsync()).ConfigureAwait(false)).LastSeq);
+            }
+            catch
+            {
+                feeds.Detach(sessionId, topic);
+                throw;
+            }
+
             notRecovered = after > head ? CursorAhead : null;
         }
         else if (afterSeq is { } behind && head - behind > options.Value.MaxReplayMessages)
@@ -42,6 +56,7 @@ public sealed class TopicSubscriptions(SessionFeeds feeds, InboxFeeds inboxes, C
         }
 
         connection.Enqueue(new TopicStart(topic, Frames.Subscribed(topic.Name, afterSeq, head, notRecovered), head));
+        Interlocked.Increment(ref _count);
         return topic;
     }
 
@@ -54,24 +69,36 @@ public sealed class TopicSubscriptions(SessionFeeds feeds, InboxFeeds inboxes, C
         {
             var snapshot = await inboxes.SnapshotAsync(feed).ConfigureAwait(false);
             connection.Enqueue(new InboxSnapshotOut(topic, snapshot, Frames.InboxSubscribed(topic.Name, snapshot.Version)));
-            return topic;
         }
         catch
         {
-            Unsubscribe(topic);
+            inboxes.Detach(participantId, topic);
             throw;
         }
+
+        Interlocked.Increment(ref _count);
+        return topic;
     }
 
     internal void Unsubscribe(InboxTopic topic)
     {
-        topic.Ended = true;
+        if (!topic.Ended)
+        {
+            topic.Ended = true;
+            Interlocked.Decrement(ref _count);
+        }
+
         inboxes.Detach(topic.ParticipantId, topic);
     }
 
     internal void Unsubscribe(SessionTopic topic)
     {
-        topic.Ended = true;
+        if (!topic.Ended)
+        {
+            topic.Ended = true;
+            Interlocked.Decrement(ref _count);
+        }
+
         feeds.Detach(topic.SessionId, topic);
     }
 }

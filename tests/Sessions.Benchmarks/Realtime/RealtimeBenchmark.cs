@@ -175,6 +175,20 @@ internal static class RealtimeBenchmark
             + (others > 0.1 ? ": the figures are disturbed, run again on a quiet machine." : "."));
     }
 
+    private static async Task WaitForGaugeAsync(SiloProcess gateway, string gauge, long atLeast, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (await gateway.ReadGaugeAsync(gauge) < atLeast)
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new TimeoutException($"{gauge} did not reach {atLeast} within {timeout}.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     private static async Task SlowConsumersAsync(
         RealtimeSettings settings,
         SiloProcess gateway,
@@ -197,9 +211,10 @@ internal static class RealtimeBenchmark
             Console.WriteLine(plain.Describe());
             without.Add(plain);
 
+            var subscribedBefore = await gateway.ReadGaugeAsync("sessions_realtime_subscriptions");
             await using var stalled = await StalledConsumers.ConnectAsync(gatewayEndPoint, [.. sessionIds.Select(s => "session:" + s)], settings.StalledConnections, topicsEach);
-            // A client that never reads cannot see its confirmations: give the subscribe frames a moment to be handled.
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            // A client that never reads cannot see its confirmations: the gateway's gauge says when they are all in place.
+            await WaitForGaugeAsync(gateway, "sessions_realtime_subscriptions", subscribedBefore + stalledSubscriptions, TimeSpan.FromSeconds(30));
             var closedBefore = CountLines(gateway, SlowConsumerLog);
             var start = Stopwatch.GetTimestamp();
             stalled.StartProbing();

@@ -237,6 +237,7 @@ public sealed class WebSocketTests(RealtimeGatewayFixture fixture) : IClassFixtu
 
         var metrics = await Client.GetStringAsync("/metrics");
         Assert.True(Gauge(metrics, "sessions_realtime_connections") >= 2, metrics);
+        Assert.True(Gauge(metrics, "sessions_realtime_subscriptions") >= 2, metrics);
         var feeds = Gauge(metrics, "sessions_realtime_session_feeds");
         await first.DisposeAsync();
         await second.DisposeAsync();
