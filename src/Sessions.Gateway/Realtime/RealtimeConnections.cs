@@ -33,7 +33,8 @@ public sealed class RealtimeConnections(ChatSessionGrains sessions, IOptions<Rea
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                foreach (var connection in _open.Keys)
+                // Enumerating the dictionary itself takes no lock and copies nothing (Keys would do both).
+                foreach (var (connection, _) in _open)
                 {
                     if (connection.Silence >= interval)
                     {

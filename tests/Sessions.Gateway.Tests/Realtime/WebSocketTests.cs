@@ -133,6 +133,7 @@ public sealed class WebSocketTests(RealtimeGatewayFixture fixture) : IClassFixtu
     [InlineData("""{"type":7}""", "invalid-frame", 400)]
     [InlineData("""[1,2]""", "invalid-frame", 400)]
     [InlineData("""{"type":"ping",""", "invalid-frame", 400)]
+    [InlineData("", "invalid-frame", 400)]
     public async Task A_bad_frame_gets_an_error_frame_and_the_connection_stays_usable(string frame, string code, int status)
     {
         await using var ws = await WebSocketTestClient.ConnectAsync(Base);
@@ -212,6 +213,19 @@ public sealed class WebSocketTests(RealtimeGatewayFixture fixture) : IClassFixtu
         await ws.SendAsync($$"""{"type":"ping","id":"{{padding}}"}""");
         await ws.WaitClosedAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(WebSocketCloseStatus.MessageTooBig, ws.CloseStatus);
+    }
+
+    [Fact]
+    public async Task A_message_sent_in_fragments_is_read_whole()
+    {
+        await using var ws = await WebSocketTestClient.ConnectAsync(Base);
+        var id = new string('f', RealtimeGatewayFixture.MaxFrameBytes - 100);
+        await ws.SendFragmentedAsync($$"""{"type":"ping","id":"{{id}}"}""", pieces: 5);
+        Assert.Equal(id, (await ws.NextOfTypeAsync("pong")).GetProperty("id").GetString());
+
+        // The connection goes on reading after a message that needed several reads.
+        await ws.SendAsync("""{"type":"ping","id":"next"}""");
+        Assert.Equal("next", (await ws.NextOfTypeAsync("pong")).GetProperty("id").GetString());
     }
 
     [Fact]

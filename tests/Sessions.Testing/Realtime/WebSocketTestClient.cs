@@ -50,6 +50,19 @@ public sealed class WebSocketTestClient : IAsyncDisposable
 
     public Task SendAsync(object frame) => SendAsync(JsonSerializer.Serialize(frame));
 
+    /// <summary>One text message sent as <paramref name="pieces"/> WebSocket frames (continuation frames after the first).</summary>
+    public async Task SendFragmentedAsync(string json, int pieces)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var size = (bytes.Length + pieces - 1) / pieces;
+        for (var offset = 0; offset < bytes.Length; offset += size)
+        {
+            var end = Math.Min(bytes.Length, offset + size);
+            await _socket.SendAsync(bytes.AsMemory(offset, end - offset), WebSocketMessageType.Text, endOfMessage: end == bytes.Length, timeout.Token);
+        }
+    }
+
     /// <summary>The next frame, or a failure if none comes within <paramref name="timeout"/> (default 30 s).</summary>
     public async Task<JsonElement> NextAsync(TimeSpan? timeout = null)
     {
