@@ -30,4 +30,10 @@ public enum SessionEventKind
 
     /// <summary>A participant came online or went offline in the session.</summary>
     Presence = 7,
+
+    /// <summary>
+    /// The session's agent started or stopped working on a delivery; the payload is
+    /// <c>{"agent_id":…,"state":"working"|"idle","delivery_id":…}</c>. Ephemeral: never replayed.
+    /// </summary>
+    AgentTurn = 8,
 }

@@ -75,6 +75,13 @@ public interface IChatSessionGrain : IGrainWithStringKey
     [Alias("SetTypingAsync")]
     Task<bool> SetTypingAsync(string participantId, bool typing);
 
+    /// <summary>
+    /// Tells subscribers that the session's agent started (<paramref name="working"/>) or stopped working on delivery
+    /// <paramref name="deliveryId"/>. Sent by the agent's dispatcher; ephemeral.
+    /// </summary>
+    [OneWay, Alias("SetAgentTurnAsync")]
+    Task SetAgentTurnAsync(string agentId, bool working, Guid deliveryId);
+
     /// <summary>A presence heartbeat: the member is online until <c>PresenceTimeout</c> passes without another.</summary>
     [Alias("HeartbeatAsync")]
     Task<IReadOnlyList<PresenceEntry>> HeartbeatAsync(string participantId);

@@ -55,7 +55,7 @@ internal static class SessionsSiloBuilderExtensions
             configuration.GetSection(MembershipTimings.SectionName).Bind(options);
         });
         silo.Configure<GrainCollectionOptions>(options => configuration.GetSection(SiloSectionName).Bind(options));
-        silo.AddChatGrains();
+        silo.AddChatGrains(connectionString);
         if (bool.TryParse(configuration[KubernetesHostingVariable], out var kubernetes) && kubernetes)
         {
             silo.UseKubernetesHosting();

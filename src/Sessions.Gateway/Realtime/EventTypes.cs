@@ -15,6 +15,7 @@ internal static class EventTypes
         SessionEventKind.ReplyEnded => ("reply_ended", "reply"),
         SessionEventKind.Typing => ("typing", "typing"),
         SessionEventKind.Presence => ("presence", "presence"),
+        SessionEventKind.AgentTurn => ("agent_turn", "agent_turn"),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "An event kind this gateway does not know."),
     };
 }

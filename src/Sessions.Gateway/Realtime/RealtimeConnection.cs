@@ -170,7 +170,7 @@ internal sealed class RealtimeConnection : IDisposable
                 await transport.WriteMessageAsync(topic, sessionEvent.Seq, sessionEvent.Utf8Json, cancellation).ConfigureAwait(false);
                 topic.LastSent = sessionEvent.Seq;
                 return;
-            case SessionEventKind.Typing or SessionEventKind.Presence:
+            case SessionEventKind.Typing or SessionEventKind.Presence or SessionEventKind.AgentTurn:
                 // Ephemeral, and about no message: written as they come.
                 await transport.WriteEventAsync(topic, type, property, sessionEvent.Utf8Json, cancellation).ConfigureAwait(false);
                 return;

@@ -163,6 +163,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
                     // Observers see a seq past what they had and read the gap themselves.
                     await ReloadAsync(CancellationToken.None);
                     Publish(SessionEvents.Message(appended.Message));
+                    AnnounceToAgent(appended.Message);
                     InboxNotifier.SessionChanged(GrainFactory, RequireSession(), appended.Message);
                     return new AppendResult(appended.Message, Created: true);
                 case AppendOutcome.DuplicateClientMessageId:
@@ -349,6 +350,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
     {
         var added = _tail.Add(message);
         Publish(new SessionEvent(Id, SessionEventKind.Message, message.Seq, added.Json));
+        AnnounceToAgent(message);
         _session = RequireSession() with
         {
             LastSeq = message.Seq,

@@ -41,6 +41,15 @@ internal static class SessionEvents
             w.WriteBoolean("typing", typing);
         }));
 
+    /// <summary>The payload is <c>{"agent_id":…,"state":"working"|"idle","delivery_id":…}</c>.</summary>
+    public static SessionEvent AgentTurn(string sessionId, string agentId, bool working, Guid deliveryId, long lastSeq) =>
+        new(sessionId, SessionEventKind.AgentTurn, lastSeq, Json(w =>
+        {
+            w.WriteString("agent_id", agentId);
+            w.WriteString("state", working ? "working" : "idle");
+            w.WriteString("delivery_id", deliveryId);
+        }));
+
     public static SessionEvent Presence(string sessionId, PresenceEntry entry, long lastSeq) =>
         new(sessionId, SessionEventKind.Presence, lastSeq, JsonSerializer.SerializeToUtf8Bytes(entry, SessionsJsonContext.Default.PresenceEntry));
 

@@ -1,22 +1,47 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Configuration;
+using Orleans.Hosting;
 using Sessions.Abstractions;
+using Sessions.Grains.Webhooks;
 
 namespace Sessions.Grains;
 
 public static class ChatGrainsSiloBuilderExtensions
 {
+    /// <summary>The grain storage of the agent dispatchers' cursors (Orleans' ADO.NET provider, table <c>orleans_storage</c>).</summary>
+    public const string DispatcherStorageName = "agent-dispatch";
+
     /// <summary>
-    /// The chat grains' options, bound from configuration (<c>Sessions:ChatSession</c>, <c>Sessions:Inbox</c>,
-    /// <c>Sessions:Limits</c>). Orleans finds the grain classes of this assembly itself; storage must be registered too (<c>AddSessionsStorage</c>).
+    /// The chat grains and what they run on: their options, bound from configuration (<c>Sessions:ChatSession</c>,
+    /// <c>Sessions:Inbox</c>, <c>Sessions:Limits</c>, <c>Sessions:Webhooks</c>); the agent dispatchers' stream
+    /// (<see cref="AgentDispatchStreams"/>, Orleans memory streams), their state (ADO.NET grain storage) and their
+    /// reminders (ADO.NET reminder table), all on the sessions database <paramref name="connectionString"/>. Orleans
+    /// finds the grain classes of this assembly itself; the Sessions stores must be registered too (<c>AddSessionsStorage</c>).
     /// </summary>
-    public static ISiloBuilder AddChatGrains(this ISiloBuilder builder)
+    public static ISiloBuilder AddChatGrains(this ISiloBuilder builder, string connectionString)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<ChatSessionOptions>().BindConfiguration(ChatSessionOptions.SectionName);
         builder.Services.AddOptions<InboxOptions>().BindConfiguration(InboxOptions.SectionName);
         builder.Services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.SectionName);
+        builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
         builder.Services.TryAddSingleton(TimeProvider.System);
+
+        // The notices are hints (the log is the truth), so a queue in memory is enough; the stream's pub/sub state only
+        // ever holds implicit subscriptions, which need no storage of their own.
+        builder.AddMemoryStreams(AgentDispatchStreams.ProviderName);
+        builder.AddMemoryGrainStorage("PubSubStore");
+        builder.AddAdoNetGrainStorage(DispatcherStorageName, options =>
+        {
+            options.Invariant = SessionsCluster.AdoNetInvariant;
+            options.ConnectionString = connectionString;
+        });
+        builder.UseAdoNetReminderService(options =>
+        {
+            options.Invariant = SessionsCluster.AdoNetInvariant;
+            options.ConnectionString = connectionString;
+        });
         return builder;
     }
 }

@@ -64,6 +64,17 @@ public sealed class WebhookOptions
     /// <value>1 MiB.</value>
     public int MaxResponseBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>The most new messages one delivery carries; more go out in the deliveries after it.</summary>
+    /// <value>100.</value>
+    public int MaxMessagesPerDelivery { get; set; } = 100;
+
+    /// <summary>
+    /// While a session's dispatcher has work (a delivery in flight, messages not yet sent), an Orleans reminder wakes it
+    /// this often: how long a delivery whose silo died waits, at most, before another silo takes it up.
+    /// </summary>
+    /// <value>1 minute (Orleans' smallest reminder period unless <c>ReminderOptions.MinimumReminderPeriod</c> is lowered).</value>
+    public TimeSpan DispatchReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The longest webhook URL accepted.</summary>
     /// <value>2,048 characters.</value>
     public int MaxUrlLength { get; set; } = 2048;

@@ -27,7 +27,7 @@ internal sealed class InProcessSilo : IAsyncDisposable
         var builder = new InProcessTestClusterBuilder(1);
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSiloHost((_, host) => host.Services.AddSessionsStorage(connectionString));
-        builder.ConfigureSilo((_, silo) => silo.AddChatGrains());
+        builder.ConfigureSilo((_, silo) => silo.AddChatGrains(connectionString));
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return new InProcessSilo(cluster);

@@ -38,7 +38,7 @@ internal sealed class ChatSilo : IAsyncDisposable
             host.Configuration.AddInMemoryCollection(settings ?? []);
             host.Services.AddSessionsStorage(connectionString);
         });
-        builder.ConfigureSilo((_, silo) => silo.AddChatGrains());
+        builder.ConfigureSilo((_, silo) => silo.AddChatGrains(connectionString));
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return new ChatSilo(cluster, SessionsDataSource.Create(connectionString));
