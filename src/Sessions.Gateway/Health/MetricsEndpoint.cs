@@ -10,7 +10,8 @@ namespace Sessions.Gateway.Health;
 
 /// <summary>
 /// <c>/metrics</c> in the Prometheus text format: this silo's activations and its view of the cluster, read from
-/// Orleans. (The OpenTelemetry Prometheus exporter is a pre-release here, so the few gauges are written directly.)
+/// Orleans, the realtime gauges, and every instrument of the product's meter (<see cref="MeterCollector"/>: webhook
+/// deliveries and attempts). The OpenTelemetry Prometheus exporter is a pre-release here, so the text is written directly.
 /// </summary>
 public static class MetricsEndpoint
 {
@@ -30,6 +31,7 @@ public static class MetricsEndpoint
             Gauge(text, "sessions_realtime_subscriptions", "Topic subscriptions (session and inbox) of this gateway's connections.", services.GetRequiredService<TopicSubscriptions>().Count);
             Gauge(text, "sessions_realtime_session_feeds", "Sessions this gateway is subscribed to (one observer each, whatever the connections).", services.GetRequiredService<SessionFeeds>().Count);
             Gauge(text, "sessions_realtime_inbox_feeds", "Inboxes this gateway is subscribed to.", services.GetRequiredService<InboxFeeds>().Count);
+            services.GetRequiredService<MeterCollector>().WriteTo(text);
             return Results.Text(text.ToString(), "text/plain; version=0.0.4");
         }).WithTags("Health");
         return app;

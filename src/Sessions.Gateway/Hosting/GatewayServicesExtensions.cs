@@ -11,6 +11,7 @@ using Sessions.Gateway.Health;
 using Sessions.Gateway.Realtime;
 using Sessions.Gateway.Requests;
 using Sessions.Gateway.Serialization;
+using Sessions.Grains;
 using Sessions.Storage;
 
 namespace Sessions.Gateway.Hosting;
@@ -44,6 +45,7 @@ public static class GatewayServicesExtensions
         services.AddSingleton<InboxFeeds>();
         services.AddHostedService(provider => provider.GetRequiredService<InboxFeeds>());
         services.AddSingleton<TopicSubscriptions>();
+        services.AddSingleton(_ => new MeterCollector(SessionsMeter.Name));
         services.AddSingleton<RealtimeConnections>();
         services.AddHostedService(provider => provider.GetRequiredService<RealtimeConnections>());
         services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.SectionName);
