@@ -75,6 +75,9 @@ public sealed class WebhookOptions
     /// <value>1 minute (Orleans' smallest reminder period unless <c>ReminderOptions.MinimumReminderPeriod</c> is lowered).</value>
     public TimeSpan DispatchReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>When an agent's attempts stop being sent for a while after repeated failures.</summary>
+    public WebhookCircuitBreakerOptions CircuitBreaker { get; set; } = new();
+
     /// <summary>The longest webhook URL accepted.</summary>
     /// <value>2,048 characters.</value>
     public int MaxUrlLength { get; set; } = 2048;
