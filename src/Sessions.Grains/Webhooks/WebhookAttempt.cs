@@ -20,6 +20,9 @@ internal sealed class WebhookAttempt(
 {
     private int? status;
 
+    /// <summary>The response's status once its headers arrived: a timeout while reading the body still logs it.</summary>
+    public int? Status => status;
+
     public async Task<WebhookAttemptResult> SendAsync(CancellationToken attemptToken)
     {
         try
@@ -71,7 +74,7 @@ internal sealed class WebhookAttempt(
         {
             var streamed = await new NdjsonReplyReader(sink, options.MaxResponseBytes, attemptToken, callerToken).ReadAsync(stream).ConfigureAwait(false);
             return streamed.TooLarge
-                ? TooLarge(streamed.Head)
+                ? TooLarge(streamed.Head) with { ChunkCount = streamed.ChunkCount }
                 : Delivered(ResponseExcerpt.From(streamed.Head), streamed.Replies, streamed.ReplyError, streamed.ChunkCount);
         }
 

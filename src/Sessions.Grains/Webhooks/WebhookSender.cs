@@ -91,7 +91,7 @@ public sealed partial class WebhookSender : IDisposable
             var result = outcome.Exception switch
             {
                 null => outcome.Result!,
-                TimeoutRejectedException => Failure(WebhookAttemptOutcome.Retryable, $"timed out after {context.Properties.GetValue(AttemptTimeout, options.DefaultTimeout).TotalMilliseconds:0} ms", signedAt),
+                TimeoutRejectedException => Failure(WebhookAttemptOutcome.Retryable, $"timed out after {context.Properties.GetValue(AttemptTimeout, options.DefaultTimeout).TotalMilliseconds:0} ms", signedAt, attempt.Status),
                 BrokenCircuitException broken => Failure(WebhookAttemptOutcome.CircuitOpen, "circuit open: recent attempts to this agent failed", signedAt) with { RetryAfter = broken.RetryAfter },
                 var exception => Rethrow(exception),
             };
