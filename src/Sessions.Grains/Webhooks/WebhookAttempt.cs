@@ -37,7 +37,7 @@ internal sealed class WebhookAttempt(
         }
         catch (HttpRequestException exception) when (Find<WebhookAddressRefusedException>(exception) is { } refused)
         {
-            return WebhookSender.Failure(WebhookAttemptOutcome.Rejected, refused.Message, signedAt);
+            return WebhookAttemptResult.Failed(WebhookAttemptOutcome.Rejected, refused.Message, signedAt);
         }
         catch (Exception exception) when (attemptToken.IsCancellationRequested && exception is not OperationCanceledException)
         {
@@ -46,7 +46,7 @@ internal sealed class WebhookAttempt(
         }
         catch (Exception exception) when (exception is HttpRequestException or IOException)
         {
-            return WebhookSender.Failure(WebhookAttemptOutcome.Retryable, $"network error: {Innermost(exception)}", signedAt, status);
+            return WebhookAttemptResult.Failed(WebhookAttemptOutcome.Retryable, $"network error: {Innermost(exception)}", signedAt, status);
         }
     }
 
@@ -88,7 +88,7 @@ internal sealed class WebhookAttempt(
         return Delivered(ResponseExcerpt.From(body), replies, replyError, 0);
     }
 
-    /// <summary>Only the excerpt of a failed response is read: the rest is not needed, and the connection is dropped.</summary>
+    /// <summary>Only the excerpt of a failed response is read: the rest is not needed.</summary>
     private async Task<WebhookAttemptResult> ReadFailedAsync(HttpResponseMessage response, WebhookAttemptOutcome outcome, CancellationToken attemptToken)
     {
         await using var stream = await response.Content.ReadAsStreamAsync(attemptToken).ConfigureAwait(false);
@@ -98,14 +98,14 @@ internal sealed class WebhookAttempt(
             ? $"{WebhookStatus.Describe(status!.Value, response.ReasonPhrase)}: redirect to {response.Headers.Location} not followed"
             : WebhookStatus.Describe(status!.Value, response.ReasonPhrase);
         var retryAfter = outcome == WebhookAttemptOutcome.Retryable ? WebhookStatus.RetryAfter(response.Headers.RetryAfter, time.GetUtcNow()) : null;
-        return WebhookSender.Failure(outcome, error, signedAt, status, ResponseExcerpt.From(head.AsSpan(0, length))) with { RetryAfter = retryAfter };
+        return WebhookAttemptResult.Failed(outcome, error, signedAt, status, ResponseExcerpt.From(head.AsSpan(0, length))) with { RetryAfter = retryAfter };
     }
 
     private WebhookAttemptResult Delivered(string? excerpt, IReadOnlyList<WebhookReplyMessage> replies, string? replyError, int chunks) =>
         new(WebhookAttemptOutcome.Delivered, status, TimeSpan.Zero, null, excerpt, null, replies, replyError, chunks, signedAt);
 
     /// <summary>Not retried: the endpoint would answer as much again, and a bounded read is the point.</summary>
-    private WebhookAttemptResult TooLarge(byte[]? head) => WebhookSender.Failure(
+    private WebhookAttemptResult TooLarge(byte[]? head) => WebhookAttemptResult.Failed(
         WebhookAttemptOutcome.Rejected, $"response too large: more than {options.MaxResponseBytes} bytes", signedAt, status, head is null ? null : ResponseExcerpt.From(head));
 
     private static bool IsJson(string? mediaType) => mediaType is not null

@@ -9,7 +9,7 @@ namespace Sessions.Grains.Webhooks;
 /// <param name="RetryAfter">The wait the endpoint asked for (<c>Retry-After</c>, seconds or a date) or the open circuit's remaining break.</param>
 /// <param name="Replies">Whole reply messages from a JSON body or from NDJSON <c>message</c> lines, in order.</param>
 /// <param name="ReplyError">Why the reply part of a 2xx response could not be used (the delivery still counts as delivered).</param>
-/// <param name="ChunkCount">How many NDJSON chunks went to the reply sink.</param>
+/// <param name="ChunkCount">How many non-empty NDJSON chunks the response held (each forwarded to the reply sink, when there is one).</param>
 /// <param name="SignedAt">The <c>webhook-timestamp</c> this attempt carried.</param>
 public sealed record WebhookAttemptResult(
     WebhookAttemptOutcome Outcome,
@@ -28,4 +28,7 @@ public sealed record WebhookAttemptResult(
 
     /// <summary>Whether the dispatcher should schedule another attempt (given attempts left).</summary>
     public bool ShouldRetry => Outcome is WebhookAttemptOutcome.Retryable or WebhookAttemptOutcome.CircuitOpen;
+
+    internal static WebhookAttemptResult Failed(WebhookAttemptOutcome outcome, string error, DateTimeOffset signedAt, int? status = null, string? excerpt = null) =>
+        new(outcome, status, TimeSpan.Zero, error, excerpt, null, [], null, 0, signedAt);
 }

@@ -44,7 +44,9 @@ public sealed partial class WebhookSender : IDisposable
             AutomaticDecompression = System.Net.DecompressionMethods.None,
             // Pooled connections were checked when they connected; renewing them picks up DNS changes, which are checked again.
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            MaxResponseHeadersLength = 64,
+            MaxResponseHeadersLength = 64, // KiB
+            // A failed response is read only as far as its excerpt; the handler may drain a little more to reuse the connection.
+            MaxResponseDrainSize = 64 * 1024,
         };
         client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         client.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
@@ -64,12 +66,12 @@ public sealed partial class WebhookSender : IDisposable
         var signedAt = time.GetUtcNow();
         if (Precheck(request) is { } refusal)
         {
-            return Failure(WebhookAttemptOutcome.Rejected, refusal, signedAt);
+            return WebhookAttemptResult.Failed(WebhookAttemptOutcome.Rejected, refusal, signedAt);
         }
 
         var pipeline = pipelines.GetOrAddPipeline<WebhookAttemptResult>(request.AgentId, (builder, context) => ConfigurePipeline(builder, context.PipelineKey));
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(AttemptTimeout, request.Timeout > TimeSpan.Zero && request.Timeout <= options.MaxTimeout ? request.Timeout : options.DefaultTimeout);
+        context.Properties.Set(AttemptTimeout, TimeoutOf(request));
         var started = time.GetTimestamp();
         try
         {
@@ -91,8 +93,8 @@ public sealed partial class WebhookSender : IDisposable
             var result = outcome.Exception switch
             {
                 null => outcome.Result!,
-                TimeoutRejectedException => Failure(WebhookAttemptOutcome.Retryable, $"timed out after {context.Properties.GetValue(AttemptTimeout, options.DefaultTimeout).TotalMilliseconds:0} ms", signedAt, attempt.Status),
-                BrokenCircuitException broken => Failure(WebhookAttemptOutcome.CircuitOpen, "circuit open: recent attempts to this agent failed", signedAt) with { RetryAfter = broken.RetryAfter },
+                TimeoutRejectedException => WebhookAttemptResult.Failed(WebhookAttemptOutcome.Retryable, $"timed out after {context.Properties.GetValue(AttemptTimeout, options.DefaultTimeout).TotalMilliseconds:0} ms", signedAt, attempt.Status),
+                BrokenCircuitException broken => WebhookAttemptResult.Failed(WebhookAttemptOutcome.CircuitOpen, "circuit open: recent attempts to this agent failed", signedAt) with { RetryAfter = broken.RetryAfter },
                 var exception => Rethrow(exception),
             };
             return result with { Latency = time.GetElapsedTime(started) };
@@ -121,6 +123,10 @@ public sealed partial class WebhookSender : IDisposable
             : null;
     }
 
+    /// <summary>The request's timeout, the default when it names none, never more than <see cref="WebhookOptions.MaxTimeout"/>.</summary>
+    private TimeSpan TimeoutOf(WebhookAttemptRequest request) =>
+        request.Timeout <= TimeSpan.Zero ? options.DefaultTimeout : request.Timeout > options.MaxTimeout ? options.MaxTimeout : request.Timeout;
+
     private static byte[][] DecodeSecrets(IReadOnlyList<string> secrets)
     {
         if (secrets.Count == 0)
@@ -130,9 +136,6 @@ public sealed partial class WebhookSender : IDisposable
 
         return [.. secrets.Select(secret => WebhookSecret.TryDecode(secret) ?? throw new ArgumentException("A signing secret is not a well-formed whsec_ secret.", nameof(secrets)))];
     }
-
-    internal static WebhookAttemptResult Failure(WebhookAttemptOutcome outcome, string error, DateTimeOffset signedAt, int? status = null, string? excerpt = null) =>
-        new(outcome, status, TimeSpan.Zero, error, excerpt, null, [], null, 0, signedAt);
 
     private static WebhookAttemptResult Rethrow(Exception exception)
     {
