@@ -23,20 +23,20 @@ internal sealed class NdjsonReplyReader(IWebhookReplySink? sink, int maxBytes, C
     {
         try
         {
-            var (error, tooLarge) = await ReadLinesAsync(stream).ConfigureAwait(false);
+            var (error, tooLarge) = await ReadLinesAsync(stream);
             if (tooLarge)
             {
                 error = $"response too large: more than {maxBytes} bytes";
             }
 
-            var sinkError = await EndAsync(error).ConfigureAwait(false);
+            var sinkError = await EndAsync(error);
             return new NdjsonReply(replies, chunks, tooLarge ? null : error ?? sinkError, tooLarge, head.WrittenSpan.ToArray());
         }
         catch (Exception exception) when (started)
         {
             await EndAsync(attemptToken.IsCancellationRequested && !callerToken.IsCancellationRequested
                 ? "the webhook timed out before the reply ended"
-                : $"the reply broke off: {exception.Message}").ConfigureAwait(false);
+                : $"the reply broke off: {exception.Message}");
             throw;
         }
     }
@@ -49,7 +49,7 @@ internal sealed class NdjsonReplyReader(IWebhookReplySink? sink, int maxBytes, C
         {
             while (true)
             {
-                var read = await reader.ReadAsync(attemptToken).ConfigureAwait(false);
+                var read = await reader.ReadAsync(attemptToken);
                 var buffer = read.Buffer;
                 while (buffer.PositionOf((byte)'\n') is { } end)
                 {
@@ -61,7 +61,7 @@ internal sealed class NdjsonReplyReader(IWebhookReplySink? sink, int maxBytes, C
                         return (null, true);
                     }
 
-                    if (await HandleLineAsync(line).ConfigureAwait(false) is { } error)
+                    if (await HandleLineAsync(line) is { } error)
                     {
                         return (error, false);
                     }
@@ -74,7 +74,7 @@ internal sealed class NdjsonReplyReader(IWebhookReplySink? sink, int maxBytes, C
 
                 if (read.IsCompleted)
                 {
-                    return (buffer.IsEmpty ? null : await HandleLineAsync(buffer).ConfigureAwait(false), false);
+                    return (buffer.IsEmpty ? null : await HandleLineAsync(buffer), false);
                 }
 
                 reader.AdvanceTo(buffer.Start, buffer.End);
@@ -82,7 +82,7 @@ internal sealed class NdjsonReplyReader(IWebhookReplySink? sink, int maxBytes, C
         }
         finally
         {
-            await reader.CompleteAsync().ConfigureAwait(false);
+            await reader.CompleteAsync();
         }
     }
 
@@ -106,7 +106,7 @@ internal sealed class NdjsonReplyReader(IWebhookReplySink? sink, int maxBytes, C
 
             return type.GetString() switch
             {
-                "chunk" => await HandleChunkAsync(root).ConfigureAwait(false),
+                "chunk" => await HandleChunkAsync(root),
                 "message" => HandleMessage(root),
                 _ => null,
             };
@@ -141,10 +141,10 @@ internal sealed class NdjsonReplyReader(IWebhookReplySink? sink, int maxBytes, C
             if (!started)
             {
                 started = true;
-                await sink.OnStartAsync(attemptToken).ConfigureAwait(false);
+                await sink.OnStartAsync(attemptToken);
             }
 
-            await sink.OnChunkAsync(index, value, attemptToken).ConfigureAwait(false);
+            await sink.OnChunkAsync(index, value, attemptToken);
             return null;
         }
         catch (Exception exception) when (!attemptToken.IsCancellationRequested)
@@ -178,7 +178,7 @@ internal sealed class NdjsonReplyReader(IWebhookReplySink? sink, int maxBytes, C
         started = false;
         try
         {
-            await sink.OnEndAsync(error is null, error, callerToken).ConfigureAwait(false);
+            await sink.OnEndAsync(error is null, error, callerToken);
             return null;
         }
         catch (Exception exception) when (!callerToken.IsCancellationRequested)

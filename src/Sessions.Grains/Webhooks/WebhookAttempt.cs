@@ -28,12 +28,12 @@ internal sealed class WebhookAttempt(
         try
         {
             using var message = CreateMessage();
-            using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attemptToken).ConfigureAwait(false);
+            using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attemptToken);
             status = (int)response.StatusCode;
             var outcome = WebhookStatus.Classify(status.Value);
             return outcome == WebhookAttemptOutcome.Delivered
-                ? await ReadDeliveredAsync(response, attemptToken).ConfigureAwait(false)
-                : await ReadFailedAsync(response, outcome, attemptToken).ConfigureAwait(false);
+                ? await ReadDeliveredAsync(response, attemptToken)
+                : await ReadFailedAsync(response, outcome, attemptToken);
         }
         catch (HttpRequestException exception) when (Find<WebhookAddressRefusedException>(exception) is { } refused)
         {
@@ -68,17 +68,17 @@ internal sealed class WebhookAttempt(
             return TooLarge(null);
         }
 
-        await using var stream = await response.Content.ReadAsStreamAsync(attemptToken).ConfigureAwait(false);
+        await using var stream = await response.Content.ReadAsStreamAsync(attemptToken);
         var mediaType = response.Content.Headers.ContentType?.MediaType;
         if (string.Equals(mediaType, "application/x-ndjson", StringComparison.OrdinalIgnoreCase))
         {
-            var streamed = await new NdjsonReplyReader(sink, options.MaxResponseBytes, attemptToken, callerToken).ReadAsync(stream).ConfigureAwait(false);
+            var streamed = await new NdjsonReplyReader(sink, options.MaxResponseBytes, attemptToken, callerToken).ReadAsync(stream);
             return streamed.TooLarge
                 ? TooLarge(streamed.Head) with { ChunkCount = streamed.ChunkCount }
                 : Delivered(ResponseExcerpt.From(streamed.Head), streamed.Replies, streamed.ReplyError, streamed.ChunkCount);
         }
 
-        var (body, tooLarge) = await BoundedBody.ReadAsync(stream, options.MaxResponseBytes, attemptToken).ConfigureAwait(false);
+        var (body, tooLarge) = await BoundedBody.ReadAsync(stream, options.MaxResponseBytes, attemptToken);
         if (tooLarge)
         {
             return TooLarge(body);
@@ -91,9 +91,9 @@ internal sealed class WebhookAttempt(
     /// <summary>Only the excerpt of a failed response is read: the rest is not needed.</summary>
     private async Task<WebhookAttemptResult> ReadFailedAsync(HttpResponseMessage response, WebhookAttemptOutcome outcome, CancellationToken attemptToken)
     {
-        await using var stream = await response.Content.ReadAsStreamAsync(attemptToken).ConfigureAwait(false);
+        await using var stream = await response.Content.ReadAsStreamAsync(attemptToken);
         var head = new byte[WebhookAttemptResult.ExcerptBytes];
-        var length = await stream.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, attemptToken).ConfigureAwait(false);
+        var length = await stream.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, attemptToken);
         var error = (int)response.StatusCode is >= 300 and < 400
             ? $"{WebhookStatus.Describe(status!.Value, response.ReasonPhrase)}: redirect to {response.Headers.Location} not followed"
             : WebhookStatus.Describe(status!.Value, response.ReasonPhrase);

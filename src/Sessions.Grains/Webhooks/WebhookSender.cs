@@ -58,7 +58,8 @@ public sealed partial class WebhookSender : IDisposable
     /// Signs and posts <paramref name="request"/>'s body once, reads the response within the request's timeout, and
     /// forwards a streamed (NDJSON) reply to <paramref name="replies"/> while it arrives. Throws only when
     /// <paramref name="cancellationToken"/> is cancelled (or for a request that is not well-formed: no or malformed
-    /// secrets); every failure of the endpoint is a result.
+    /// secrets); every failure of the endpoint is a result. Continuations, and so the calls to <paramref name="replies"/>,
+    /// stay on the caller's context: awaited from a grain, the sink runs on the grain's scheduler, within its turn.
     /// </summary>
     public async Task<WebhookAttemptResult> SendAsync(WebhookAttemptRequest request, IWebhookReplySink? replies, CancellationToken cancellationToken)
     {
@@ -70,7 +71,8 @@ public sealed partial class WebhookSender : IDisposable
         }
 
         var pipeline = pipelines.GetOrAddPipeline<WebhookAttemptResult>(request.AgentId, (builder, context) => ConfigurePipeline(builder, context.PipelineKey));
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        // On the caller's context throughout (Polly's awaits included), so a grain's reply sink runs within the grain's turn.
+        var context = ResilienceContextPool.Shared.Get(continueOnCapturedContext: true, cancellationToken);
         context.Properties.Set(AttemptTimeout, TimeoutOf(request));
         var started = time.GetTimestamp();
         try
@@ -81,7 +83,7 @@ public sealed partial class WebhookSender : IDisposable
                 {
                     try
                     {
-                        return Outcome.FromResult(await attempt.SendAsync(context.CancellationToken).ConfigureAwait(false));
+                        return Outcome.FromResult(await attempt.SendAsync(context.CancellationToken));
                     }
                     catch (Exception exception)
                     {
@@ -89,7 +91,7 @@ public sealed partial class WebhookSender : IDisposable
                     }
                 },
                 context,
-                attempt).ConfigureAwait(false);
+                attempt);
             var result = outcome.Exception switch
             {
                 null => outcome.Result!,

@@ -47,6 +47,28 @@ public sealed class WebhookStreamedReplyTests
     }
 
     [Fact]
+    public async Task The_reply_sink_runs_on_the_scheduler_of_the_caller_as_a_grain_s_would()
+    {
+        var replySink = new RecordingReplySink();
+        await using var sink = await WebhookSink.StartAsync(async (context, _) =>
+        {
+            StartNdjson(context);
+            await WriteLineAsync(context, """{"type":"chunk","text":"a"}""");
+            await replySink.FirstChunk.Task.WaitAsync(Deadline);
+            await WriteLineAsync(context, """{"type":"chunk","text":"b"}""");
+        });
+        using var sender = Senders.Create();
+
+        // One activation's turn-based scheduler, in miniature: an exclusive scheduler of its own.
+        var activation = new ConcurrentExclusiveSchedulerPair().ExclusiveScheduler;
+        var result = await Task.Factory.StartNew(() => sender.SendAsync(Senders.Request(sink.Url), replySink), CancellationToken.None, TaskCreationOptions.None, activation).Unwrap();
+
+        Assert.Equal(WebhookAttemptOutcome.Delivered, result.Outcome);
+        Assert.Equal(["start", "chunk 0 a", "chunk 1 b", "end"], replySink.Events);
+        Assert.All(replySink.Schedulers, scheduler => Assert.Same(activation, scheduler));
+    }
+
+    [Fact]
     public async Task A_stream_that_times_out_midway_ends_the_reply_as_broken_and_is_retryable()
     {
         var replySink = new RecordingReplySink();

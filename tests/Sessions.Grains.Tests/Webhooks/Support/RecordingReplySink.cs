@@ -9,6 +9,9 @@ internal sealed class RecordingReplySink : IWebhookReplySink
 
     public TaskCompletionSource FirstChunk { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>The task scheduler of every call, so a test can tell the sink ran where a grain's would.</summary>
+    public List<TaskScheduler> Schedulers { get; } = [];
+
     public IReadOnlyList<string> Events
     {
         get
@@ -47,6 +50,7 @@ internal sealed class RecordingReplySink : IWebhookReplySink
     {
         lock (events)
         {
+            Schedulers.Add(TaskScheduler.Current);
             events.Add(entry);
         }
     }
