@@ -43,6 +43,15 @@ public static class SessionErrors
     /// </summary>
     public const string SessionContended = "session-contended";
 
+    /// <summary>No webhook is registered for that agent id.</summary>
+    public const string AgentNotFound = "agent-not-found";
+
+    /// <summary>The agent already has a webhook registration (change it with PUT, or delete it first).</summary>
+    public const string AgentExists = "agent-exists";
+
+    /// <summary>A webhook can only be registered for a participant of kind agent; the id names another kind.</summary>
+    public const string ParticipantNotAgent = "participant-not-agent";
+
     /// <summary>The detail key that carries the session's current <c>last_seq</c> on a <see cref="SeqConflict"/>.</summary>
     public const string CurrentSeqDetail = "current_seq";
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Sessions.Gateway.Api.Agents;
 using Sessions.Gateway.Api.Inbox;
 using Sessions.Gateway.Api.Messages;
 using Sessions.Gateway.Api.Participants;
@@ -34,6 +35,13 @@ namespace Sessions.Gateway.Serialization;
 [JsonSerializable(typeof(TypingAccepted))]
 [JsonSerializable(typeof(PresenceList))]
 [JsonSerializable(typeof(MarkReadRequest))]
+[JsonSerializable(typeof(AgentRequest))]
+[JsonSerializable(typeof(AgentHistoryRequest))]
+[JsonSerializable(typeof(RotateSecretRequest))]
+[JsonSerializable(typeof(AgentResponse))]
+[JsonSerializable(typeof(AgentList))]
+[JsonSerializable(typeof(RotatedSecret))]
+[JsonSerializable(typeof(long?))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]

@@ -1,0 +1,35 @@
+using System.Text.Json.Serialization;
+
+namespace Sessions.Gateway.Api.Agents;
+
+/// <summary>
+/// An agent as the API shows it: its effective settings (the configured defaults filled in), never its secret except
+/// in the answer that created it (<see cref="Secret"/> is left out of the JSON everywhere else).
+/// </summary>
+public sealed record AgentResponse(
+    string Id,
+    string Url,
+    string Status,
+    string? DisabledReason,
+    long TimeoutMs,
+    int MaxAttempts,
+    long RetryBaseDelayMs,
+    long RetryMaxDelayMs,
+    long DebounceMs,
+    AgentHistoryResponse History,
+    DateTimeOffset? PreviousSecretExpiresAt,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Secret { get; init; }
+}
+
+/// <summary>The effective history: <c>count</c> is null for <c>last</c>, which carries no earlier messages.</summary>
+public sealed record AgentHistoryResponse(string Mode, int? Count);
+
+/// <summary>A page of agents by ascending id; pass <see cref="NextCursor"/> as <c>cursor</c> for the next one.</summary>
+public sealed record AgentList(IReadOnlyList<AgentResponse> Agents, string? NextCursor);
+
+/// <summary>The answer to a rotation: the new secret (shown this once) and until when the old one still signs.</summary>
+public sealed record RotatedSecret(string Secret, DateTimeOffset PreviousSecretExpiresAt);
