@@ -21,8 +21,23 @@ public sealed class OptionalJsonConverter<T> : JsonConverter<Optional<T>>
 {
     public override bool HandleNull => true;
 
-    public override Optional<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        reader.TokenType == JsonTokenType.Null ? Optional<T>.Of(default) : Optional<T>.Of(JsonSerializer.Deserialize(ref reader, TypeInfo(options)));
+    public override Optional<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return Optional<T>.Of(default);
+        }
+
+        try
+        {
+            return Optional<T>.Of(JsonSerializer.Deserialize(ref reader, TypeInfo(options)));
+        }
+        catch (JsonException e)
+        {
+            // The nested read reports its own root ("$") as the path; a fresh exception gets this member's path instead.
+            throw new JsonException(null, e);
+        }
+    }
 
     public override void Write(Utf8JsonWriter writer, Optional<T> value, JsonSerializerOptions options) =>
         JsonSerializer.Serialize(writer, value.Value, TypeInfo(options));

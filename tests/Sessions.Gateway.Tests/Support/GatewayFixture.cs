@@ -47,6 +47,8 @@ public class GatewayFixture : IAsyncLifetime
                 ["Sessions:Shutdown:DrainDelay"] = "00:00:00",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+                // The tests' webhook sinks listen on 127.0.0.1; the default (refused) is tested on its own.
+                ["Sessions:Webhooks:AllowLoopback"] = "true",
             });
             builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         });

@@ -60,6 +60,9 @@ public sealed class TestDatabase(string connectionString) : IAsyncDisposable
         return (long?)await command.ExecuteScalarAsync();
     }
 
+    /// <summary>How many webhook registrations are stored.</summary>
+    public Task<long> CountAgentsAsync() => ScalarAsync<long>("select count(*) from agents");
+
     public async Task ExecuteAsync(string sql)
     {
         await using var command = _dataSource.CreateCommand(sql);
