@@ -97,6 +97,9 @@ public sealed class HealthEndpointsTests(GatewayFixture gateway) : IClassFixture
             "/api/sessions/{id}",
             "/api/sessions/{id}/status",
             "/api/sessions/{id}/messages",
+            "/api/agents",
+            "/api/agents/{id}",
+            "/api/agents/{id}/secret/rotate",
         }, paths);
         var schemas = document.GetProperty("components").GetProperty("schemas");
         Assert.True(schemas.TryGetProperty("AppendMessageRequest", out var append));
