@@ -41,7 +41,6 @@ namespace Sessions.Gateway.Serialization;
 [JsonSerializable(typeof(AgentResponse))]
 [JsonSerializable(typeof(AgentList))]
 [JsonSerializable(typeof(RotatedSecret))]
-[JsonSerializable(typeof(long?))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]

@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using Sessions.Gateway.Requests;
-
 namespace Sessions.Gateway.Api.Agents;
 
 /// <summary>
@@ -8,8 +5,21 @@ namespace Sessions.Gateway.Api.Agents;
 /// null setting returns to the configured default; on POST both mean the default. Numbers are read as 64-bit so that an
 /// out-of-range value earns a range message rather than a type error.
 /// </summary>
+/// <remarks>
+/// The settings have plain setters that note their member as given: the serializer calls a setter only for a member
+/// the JSON has (null included), which is how a partial update tells "left out" from "null", with the OpenAPI
+/// document still seeing plain nullable numbers.
+/// </remarks>
 public sealed class AgentRequest
 {
+    private readonly HashSet<string> _given = new(StringComparer.Ordinal);
+    private long? _timeoutMs;
+    private long? _maxAttempts;
+    private long? _retryBaseDelayMs;
+    private long? _retryMaxDelayMs;
+    private long? _debounceMs;
+    private AgentHistoryRequest? _history;
+
     /// <summary>The agent participant's id (POST: generated when absent; PUT: absent or the id in the path).</summary>
     public string? Id { get; init; }
 
@@ -18,26 +28,29 @@ public sealed class AgentRequest
     /// <summary>POST only: a <c>whsec_…</c> secret to sign with; generated when absent.</summary>
     public string? Secret { get; init; }
 
-    [JsonConverter(typeof(OptionalJsonConverter<long?>))]
-    public Optional<long?> TimeoutMs { get; init; }
+    public long? TimeoutMs { get => _timeoutMs; set => _timeoutMs = Given(nameof(TimeoutMs), value); }
 
-    [JsonConverter(typeof(OptionalJsonConverter<long?>))]
-    public Optional<long?> MaxAttempts { get; init; }
+    public long? MaxAttempts { get => _maxAttempts; set => _maxAttempts = Given(nameof(MaxAttempts), value); }
 
-    [JsonConverter(typeof(OptionalJsonConverter<long?>))]
-    public Optional<long?> RetryBaseDelayMs { get; init; }
+    public long? RetryBaseDelayMs { get => _retryBaseDelayMs; set => _retryBaseDelayMs = Given(nameof(RetryBaseDelayMs), value); }
 
-    [JsonConverter(typeof(OptionalJsonConverter<long?>))]
-    public Optional<long?> RetryMaxDelayMs { get; init; }
+    public long? RetryMaxDelayMs { get => _retryMaxDelayMs; set => _retryMaxDelayMs = Given(nameof(RetryMaxDelayMs), value); }
 
-    [JsonConverter(typeof(OptionalJsonConverter<long?>))]
-    public Optional<long?> DebounceMs { get; init; }
+    public long? DebounceMs { get => _debounceMs; set => _debounceMs = Given(nameof(DebounceMs), value); }
 
-    [JsonConverter(typeof(OptionalJsonConverter<AgentHistoryRequest>))]
-    public Optional<AgentHistoryRequest> History { get; init; }
+    public AgentHistoryRequest? History { get => _history; set => _history = Given(nameof(History), value); }
 
     /// <summary><c>enabled</c> or <c>disabled</c>.</summary>
     public string? Status { get; init; }
+
+    /// <summary>Whether the JSON had the member named (by its C# name), null included.</summary>
+    public bool Has(string member) => _given.Contains(member);
+
+    private T Given<T>(string member, T value)
+    {
+        _given.Add(member);
+        return value;
+    }
 }
 
 /// <summary><c>history</c>: which earlier messages a delivery carries. Given as a whole: <c>mode</c> is required.</summary>

@@ -1,5 +1,4 @@
 using Sessions.Gateway.Problems;
-using Sessions.Gateway.Requests;
 using Sessions.Grains.Webhooks;
 using Sessions.Storage.Agents;
 
@@ -25,16 +24,16 @@ internal static class AgentRules
     {
         var update = new AgentUpdate
         {
-            TimeoutMs = Range(errors, "timeout_ms", request.TimeoutMs, 1, (long)options.MaxTimeout.TotalMilliseconds),
-            MaxAttempts = Range(errors, "max_attempts", request.MaxAttempts, 1, MaxAttempts),
-            RetryBaseDelayMs = Range(errors, "retry_base_delay_ms", request.RetryBaseDelayMs, 1, MaxRetryBaseDelayMs),
-            RetryMaxDelayMs = Range(errors, "retry_max_delay_ms", request.RetryMaxDelayMs, 1, MaxRetryMaxDelayMs),
-            DebounceMs = Range(errors, "debounce_ms", request.DebounceMs, 0, MaxDebounceMs),
+            TimeoutMs = Range(errors, "timeout_ms", request.Has(nameof(request.TimeoutMs)), request.TimeoutMs, 1, (long)options.MaxTimeout.TotalMilliseconds),
+            MaxAttempts = Range(errors, "max_attempts", request.Has(nameof(request.MaxAttempts)), request.MaxAttempts, 1, MaxAttempts),
+            RetryBaseDelayMs = Range(errors, "retry_base_delay_ms", request.Has(nameof(request.RetryBaseDelayMs)), request.RetryBaseDelayMs, 1, MaxRetryBaseDelayMs),
+            RetryMaxDelayMs = Range(errors, "retry_max_delay_ms", request.Has(nameof(request.RetryMaxDelayMs)), request.RetryMaxDelayMs, 1, MaxRetryMaxDelayMs),
+            DebounceMs = Range(errors, "debounce_ms", request.Has(nameof(request.DebounceMs)), request.DebounceMs, 0, MaxDebounceMs),
         };
 
-        if (request.History.IsPresent)
+        if (request.Has(nameof(request.History)))
         {
-            var history = request.History.Value;
+            var history = request.History;
             var mode = AgentHistoryMode.Tail;
             int? count = null;
             if (history is not null)
@@ -109,19 +108,19 @@ internal static class AgentRules
         }
     }
 
-    private static Change<int?> Range(ValidationErrors errors, string field, Optional<long?> value, long min, long max)
+    private static Change<int?> Range(ValidationErrors errors, string field, bool given, long? value, long min, long max)
     {
-        if (!value.IsPresent)
+        if (!given)
         {
             return default;
         }
 
-        if (value.Value is { } number && (number < min || number > max))
+        if (value is { } number && (number < min || number > max))
         {
             errors.Add(field, $"{field} must be an integer from {min} to {max}, or null for the default.");
             return default;
         }
 
-        return Change<int?>.To(value.Value is { } valid ? (int)valid : null);
+        return Change<int?>.To(value is { } valid ? (int)valid : null);
     }
 }
