@@ -64,13 +64,14 @@ public sealed class WebhookUrlCheck
 
         return uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6
             ? Refusal(IPAddress.Parse(uri.DnsSafeHost), uri.Host)
-            : await NameRefusalAsync(uri.DnsSafeHost, ct).ConfigureAwait(false);
+            : await NameRefusalAsync(uri.IdnHost, ct).ConfigureAwait(false);
     }
 
     private async Task<string?> NameRefusalAsync(string host, CancellationToken ct)
     {
         // localhost and its subdomains are loopback by definition (RFC 6761), whatever a resolver says.
-        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
+        var name = host.TrimEnd('.');
+        if (name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
         {
             return Refusal(IPAddress.Loopback, host);
         }

@@ -20,6 +20,7 @@ public sealed class WebhookUrlCheckTests
     [InlineData("http://localhost:5000/hook")]
     [InlineData("http://LOCALHOST/hook")]
     [InlineData("http://api.localhost/hook")]
+    [InlineData("http://localhost./hook")]
     public async Task Loopback_is_refused_by_default_and_allowed_when_configured(string url)
     {
         var refusal = await Check(new WebhookOptions()).RefusalAsync(url, CancellationToken.None);
