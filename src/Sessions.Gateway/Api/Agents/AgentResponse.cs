@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using Sessions.Grains.Webhooks;
+using Sessions.Storage.Agents;
 
 namespace Sessions.Gateway.Api.Agents;
 
@@ -23,6 +25,26 @@ public sealed record AgentResponse(
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Secret { get; init; }
+
+    public static AgentResponse From(AgentRow agent, WebhookOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        var effective = EffectiveAgentSettings.From(agent.Settings, options);
+        return new AgentResponse(
+            Id: agent.ParticipantId,
+            Url: agent.Url,
+            Status: AgentColumns.ToText(agent.Status),
+            DisabledReason: agent.DisabledReason,
+            TimeoutMs: (long)effective.Timeout.TotalMilliseconds,
+            MaxAttempts: effective.MaxAttempts,
+            RetryBaseDelayMs: (long)effective.RetryBaseDelay.TotalMilliseconds,
+            RetryMaxDelayMs: (long)effective.RetryMaxDelay.TotalMilliseconds,
+            DebounceMs: (long)effective.Debounce.TotalMilliseconds,
+            History: new AgentHistoryResponse(AgentColumns.ToText(effective.HistoryMode), effective.HistoryCount),
+            PreviousSecretExpiresAt: agent.PreviousSecretExpiresAt,
+            CreatedAt: agent.CreatedAt,
+            UpdatedAt: agent.UpdatedAt);
+    }
 }
 
 /// <summary>The effective history: <c>count</c> is null for <c>last</c>, which carries no earlier messages.</summary>

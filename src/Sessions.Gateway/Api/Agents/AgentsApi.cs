@@ -62,7 +62,7 @@ public static class AgentsApi
         var update = AgentRules.ReadUpdate(create, webhooks.Value, errors);
         var settings = AgentRules.Apply(new AgentSettings(), update);
         AgentRules.CheckDelays(settings, webhooks.Value, errors);
-        await CheckUrlAsync(create.Url, urls, errors, ct).ConfigureAwait(false);
+        await urls.AddRefusalAsync(create.Url, errors, ct).ConfigureAwait(false);
         if (errors.Any)
         {
             return ApiProblems.Validation(errors);
@@ -75,7 +75,7 @@ public static class AgentsApi
         return outcome switch
         {
             AgentCreateOutcome.Created created => TypedResults.Created(
-                $"/api/agents/{Uri.EscapeDataString(id)}", Render(created.Agent, webhooks.Value) with { Secret = secret }),
+                $"/api/agents/{Uri.EscapeDataString(id)}", AgentResponse.From(created.Agent, webhooks.Value) with { Secret = secret }),
             AgentCreateOutcome.ParticipantNotAgent other => ApiProblems.Of(SessionErrors.ParticipantNotAgent,
                 $"Participant '{id}' is a {ParticipantKindText(other.Kind)}, not an agent: only agents have webhooks."),
             _ => ApiProblems.Of(SessionErrors.AgentExists,
@@ -91,7 +91,7 @@ public static class AgentsApi
         CancellationToken ct)
     {
         var agent = await FindAsync(id, agents, limits.Value, ct).ConfigureAwait(false);
-        return agent is null ? NotFound(id) : TypedResults.Ok(Render(agent, webhooks.Value));
+        return agent is null ? NotFound(id) : TypedResults.Ok(AgentResponse.From(agent, webhooks.Value));
     }
 
     public static async Task<Results<Ok<AgentList>, ProblemHttpResult>> ListAsync(
@@ -112,7 +112,7 @@ public static class AgentsApi
         try
         {
             var page = await agents.ListAsync(pageSize, cursor, ct).ConfigureAwait(false);
-            return TypedResults.Ok(new AgentList([.. page.Agents.Select(agent => Render(agent, webhooks.Value))], page.NextCursor));
+            return TypedResults.Ok(new AgentList([.. page.Agents.Select(agent => AgentResponse.From(agent, webhooks.Value))], page.NextCursor));
         }
         catch (InvalidCursorException e)
         {
@@ -161,7 +161,7 @@ public static class AgentsApi
 
         var update = AgentRules.ReadUpdate(change, webhooks.Value, errors);
         AgentRules.CheckDelays(AgentRules.Apply(current.Settings, update), webhooks.Value, errors);
-        await CheckUrlAsync(change.Url, urls, errors, ct).ConfigureAwait(false);
+        await urls.AddRefusalAsync(change.Url, errors, ct).ConfigureAwait(false);
         if (errors.Any)
         {
             return ApiProblems.Validation(errors);
@@ -169,7 +169,7 @@ public static class AgentsApi
 
         var updated = await agents.UpdateAsync(id, update with { Url = change.Url is null ? default : Change<string>.To(change.Url) }, ct)
             .ConfigureAwait(false);
-        return updated is null ? NotFound(id) : TypedResults.Ok(Render(updated, webhooks.Value));
+        return updated is null ? NotFound(id) : TypedResults.Ok(AgentResponse.From(updated, webhooks.Value));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
@@ -221,42 +221,6 @@ public static class AgentsApi
         var graceUntil = clock.GetUtcNow() + webhooks.Value.SecretRotationGrace;
         var rotated = await agents.RotateSecretAsync(id, secret, graceUntil, ct).ConfigureAwait(false);
         return rotated is null ? NotFound(id) : TypedResults.Ok(new RotatedSecret(secret, rotated.PreviousSecretExpiresAt!.Value));
-    }
-
-    internal static AgentResponse Render(AgentRow agent, WebhookOptions options)
-    {
-        var effective = EffectiveAgentSettings.From(agent.Settings, options);
-        return new AgentResponse(
-            Id: agent.ParticipantId,
-            Url: agent.Url,
-            Status: AgentColumns.ToText(agent.Status),
-            DisabledReason: agent.DisabledReason,
-            TimeoutMs: (long)effective.Timeout.TotalMilliseconds,
-            MaxAttempts: effective.MaxAttempts,
-            RetryBaseDelayMs: (long)effective.RetryBaseDelay.TotalMilliseconds,
-            RetryMaxDelayMs: (long)effective.RetryMaxDelay.TotalMilliseconds,
-            DebounceMs: (long)effective.Debounce.TotalMilliseconds,
-            History: new AgentHistoryResponse(AgentColumns.ToText(effective.HistoryMode), effective.HistoryCount),
-            PreviousSecretExpiresAt: agent.PreviousSecretExpiresAt,
-            CreatedAt: agent.CreatedAt,
-            UpdatedAt: agent.UpdatedAt);
-    }
-
-    private static async Task CheckUrlAsync(string? url, WebhookUrlCheck urls, ValidationErrors errors, CancellationToken ct)
-    {
-        if (url is not { Length: > 0 })
-        {
-            return;
-        }
-
-        if (url.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
-        {
-            errors.Add("url", "url must not contain spaces or control characters (percent-encode them).");
-        }
-        else if (await urls.RefusalAsync(url, ct).ConfigureAwait(false) is { } refusal)
-        {
-            errors.Add("url", refusal);
-        }
     }
 
     private static async Task<AgentRow?> FindAsync(string id, AgentStore agents, LimitsOptions limits, CancellationToken ct) =>

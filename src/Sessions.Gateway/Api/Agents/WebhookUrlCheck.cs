@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
+using Sessions.Gateway.Problems;
 using Sessions.Grains.Webhooks;
 
 namespace Sessions.Gateway.Api.Agents;
@@ -31,6 +32,25 @@ public sealed class WebhookUrlCheck
         _options = options;
         _policy = WebhookAddressPolicy.From(options);
         _resolve = resolve;
+    }
+
+    /// <summary>Adds to <paramref name="errors"/> why <paramref name="url"/> may not be a webhook; nothing for a missing or empty one (required elsewhere).</summary>
+    public async Task AddRefusalAsync(string? url, ValidationErrors errors, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (url is not { Length: > 0 })
+        {
+            return;
+        }
+
+        if (url.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            errors.Add("url", "url must not contain spaces or control characters (percent-encode them).");
+        }
+        else if (await RefusalAsync(url, ct).ConfigureAwait(false) is { } refusal)
+        {
+            errors.Add("url", refusal);
+        }
     }
 
     /// <summary>Why <paramref name="url"/> may not be a webhook (a sentence naming <c>url</c>), or null when it may.</summary>
