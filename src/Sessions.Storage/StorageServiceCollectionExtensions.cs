@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Sessions.Storage.Deliveries;
 using Sessions.Storage.Inbox;
 using Sessions.Storage.Messages;
 using Sessions.Storage.Participants;
@@ -26,6 +27,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ReplyStore>();
         services.AddSingleton<InboxStore>();
         services.AddSingleton<ReadCursorStore>();
+        services.AddSingleton<DeliveryStore>();
         return services;
     }
 }
