@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Sessions.Storage.Deliveries;
 using Sessions.Storage.Inbox;
 using Sessions.Storage.Messages;
 using Sessions.Storage.Participants;
@@ -22,6 +23,7 @@ public sealed class StorageRegistrationTests
         Assert.NotNull(provider.GetRequiredService<MessageStore>());
         Assert.NotNull(provider.GetRequiredService<InboxStore>());
         Assert.NotNull(provider.GetRequiredService<ReadCursorStore>());
+        Assert.NotNull(provider.GetRequiredService<DeliveryStore>());
         Assert.Null(await participants.GetAsync("nobody", CancellationToken.None));
     }
 
