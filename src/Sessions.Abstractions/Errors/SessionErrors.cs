@@ -43,6 +43,12 @@ public static class SessionErrors
     /// </summary>
     public const string SessionContended = "session-contended";
 
+    /// <summary>No webhook delivery has that id.</summary>
+    public const string DeliveryNotFound = "delivery-not-found";
+
+    /// <summary>No participant has the agent id asked for (an agent is a participant).</summary>
+    public const string AgentNotFound = "agent-not-found";
+
     /// <summary>The detail key that carries the session's current <c>last_seq</c> on a <see cref="SeqConflict"/>.</summary>
     public const string CurrentSeqDetail = "current_seq";
 

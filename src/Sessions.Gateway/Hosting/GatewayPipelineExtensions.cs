@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Sessions.Gateway.Api.Deliveries;
 using Sessions.Gateway.Api.Inbox;
 using Sessions.Gateway.Api.Messages;
 using Sessions.Gateway.Api.Participants;
@@ -28,6 +29,7 @@ public static class GatewayPipelineExtensions
         app.MapPresenceApi();
         app.MapRealtimeEndpoints();
         app.MapInboxApi();
+        app.MapDeliveriesApi();
         return app;
     }
 }

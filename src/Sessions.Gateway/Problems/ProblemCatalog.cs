@@ -24,6 +24,8 @@ internal static class ProblemCatalog
         [SessionErrors.NotReplyAuthor] = (StatusCodes.Status403Forbidden, "Not the reply's author"),
         [SessionErrors.ChunkConflict] = (StatusCodes.Status409Conflict, "Chunk out of order"),
         [SessionErrors.ReplyLimit] = (StatusCodes.Status409Conflict, "Reply limit reached"),
+        [SessionErrors.DeliveryNotFound] = (StatusCodes.Status404NotFound, "Delivery not found"),
+        [SessionErrors.AgentNotFound] = (StatusCodes.Status404NotFound, "Agent not found"),
         [SessionErrors.SessionContended] = (StatusCodes.Status503ServiceUnavailable, "Session busy; the message was not stored, send it again"),
         [ProblemCodes.InvalidJson] = (StatusCodes.Status400BadRequest, "Malformed JSON"),
         [ProblemCodes.PayloadTooLarge] = (StatusCodes.Status413PayloadTooLarge, "Request body too large"),

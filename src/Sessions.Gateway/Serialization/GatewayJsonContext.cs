@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Sessions.Gateway.Api.Deliveries;
 using Sessions.Gateway.Api.Inbox;
 using Sessions.Gateway.Api.Messages;
 using Sessions.Gateway.Api.Participants;
@@ -34,6 +35,8 @@ namespace Sessions.Gateway.Serialization;
 [JsonSerializable(typeof(TypingAccepted))]
 [JsonSerializable(typeof(PresenceList))]
 [JsonSerializable(typeof(MarkReadRequest))]
+[JsonSerializable(typeof(DeliveryList))]
+[JsonSerializable(typeof(DeliveryView))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]

@@ -1,11 +1,14 @@
+using System.Text.Json.Serialization;
+
 namespace Sessions.Storage.Deliveries;
 
-/// <summary>What started an attempt. Stored as the lower-case name (<c>scheduled</c>, <c>manual</c>).</summary>
+/// <summary>What started an attempt. Stored and written in JSON as the lower-case name.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<DeliveryTrigger>))]
 public enum DeliveryTrigger
 {
     /// <summary>The dispatcher's own schedule: the first send or a retry.</summary>
-    Scheduled,
+    [JsonStringEnumMemberName("scheduled")] Scheduled,
 
     /// <summary>Someone asked for it again (a redelivery or the recovery of failed deliveries).</summary>
-    Manual,
+    [JsonStringEnumMemberName("manual")] Manual,
 }

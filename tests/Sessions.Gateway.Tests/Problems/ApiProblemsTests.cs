@@ -19,6 +19,8 @@ public sealed class ApiProblemsTests
     [InlineData(SessionErrors.Validation, 400)]
     [InlineData(SessionErrors.ContentTooLarge, 413)]
     [InlineData(SessionErrors.SessionContended, 503)]
+    [InlineData(SessionErrors.DeliveryNotFound, 404)]
+    [InlineData(SessionErrors.AgentNotFound, 404)]
     public void A_grain_error_code_maps_to_its_status_and_type(string code, int status)
     {
         var exception = new SessionException(code, "What went wrong.");
