@@ -114,6 +114,17 @@ public sealed class DeliveriesApiTests(GatewayFixture gateway) : IClassFixture<G
         }
     }
 
+    [Fact]
+    public async Task The_openapi_document_describes_the_delivery_routes()
+    {
+        var document = await (await _client.GetAsync("/openapi/v1.json")).ExpectJsonAsync(HttpStatusCode.OK);
+
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet();
+        Assert.Superset(new HashSet<string> { "/api/agents/{id}/deliveries", "/api/sessions/{id}/deliveries", "/api/deliveries/{id}" }, paths);
+        Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("DeliveryView", out var view));
+        Assert.True(view.GetProperty("properties").TryGetProperty("attempt_count", out _));
+    }
+
     private static string? Text(JsonElement element, string property) => element.GetProperty(property).GetString();
 
     /// <summary>Follows next_cursor from the first page to the last; each page's delivery ids.</summary>
