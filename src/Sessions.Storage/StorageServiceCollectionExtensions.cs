@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Sessions.Storage.Agents;
+using Sessions.Storage.Deliveries;
 using Sessions.Storage.Inbox;
 using Sessions.Storage.Messages;
 using Sessions.Storage.Participants;
@@ -28,6 +29,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<InboxStore>();
         services.AddSingleton<ReadCursorStore>();
         services.AddSingleton<AgentStore>();
+        services.AddSingleton<DeliveryStore>();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Sessions.Storage.Agents;
+using Sessions.Storage.Deliveries;
 using Sessions.Storage.Inbox;
 using Sessions.Storage.Messages;
 using Sessions.Storage.Participants;
@@ -24,6 +25,7 @@ public sealed class StorageRegistrationTests
         Assert.NotNull(provider.GetRequiredService<InboxStore>());
         Assert.NotNull(provider.GetRequiredService<ReadCursorStore>());
         Assert.NotNull(provider.GetRequiredService<AgentStore>());
+        Assert.NotNull(provider.GetRequiredService<DeliveryStore>());
         Assert.Null(await participants.GetAsync("nobody", CancellationToken.None));
     }
 

@@ -52,6 +52,9 @@ public static class SessionErrors
     /// <summary>A webhook can only be registered for a participant of kind agent; the id names another kind.</summary>
     public const string ParticipantNotAgent = "participant-not-agent";
 
+    /// <summary>No webhook delivery has that id.</summary>
+    public const string DeliveryNotFound = "delivery-not-found";
+
     /// <summary>The detail key that carries the session's current <c>last_seq</c> on a <see cref="SeqConflict"/>.</summary>
     public const string CurrentSeqDetail = "current_seq";
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Sessions.Gateway.Api.Agents;
+using Sessions.Gateway.Api.Deliveries;
 using Sessions.Gateway.Api.Inbox;
 using Sessions.Gateway.Api.Messages;
 using Sessions.Gateway.Api.Participants;
@@ -30,6 +31,7 @@ public static class GatewayPipelineExtensions
         app.MapRealtimeEndpoints();
         app.MapInboxApi();
         app.MapAgentsApi();
+        app.MapDeliveriesApi();
         return app;
     }
 }

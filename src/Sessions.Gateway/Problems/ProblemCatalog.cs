@@ -27,6 +27,7 @@ internal static class ProblemCatalog
         [SessionErrors.AgentNotFound] = (StatusCodes.Status404NotFound, "Agent not found"),
         [SessionErrors.AgentExists] = (StatusCodes.Status409Conflict, "Agent already registered"),
         [SessionErrors.ParticipantNotAgent] = (StatusCodes.Status409Conflict, "Participant is not an agent"),
+        [SessionErrors.DeliveryNotFound] = (StatusCodes.Status404NotFound, "Delivery not found"),
         [SessionErrors.SessionContended] = (StatusCodes.Status503ServiceUnavailable, "Session busy; the message was not stored, send it again"),
         [ProblemCodes.InvalidJson] = (StatusCodes.Status400BadRequest, "Malformed JSON"),
         [ProblemCodes.PayloadTooLarge] = (StatusCodes.Status413PayloadTooLarge, "Request body too large"),

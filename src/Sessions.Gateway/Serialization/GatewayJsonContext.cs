@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Sessions.Gateway.Api.Agents;
+using Sessions.Gateway.Api.Deliveries;
 using Sessions.Gateway.Api.Inbox;
 using Sessions.Gateway.Api.Messages;
 using Sessions.Gateway.Api.Participants;
@@ -41,6 +42,8 @@ namespace Sessions.Gateway.Serialization;
 [JsonSerializable(typeof(AgentResponse))]
 [JsonSerializable(typeof(AgentList))]
 [JsonSerializable(typeof(RotatedSecret))]
+[JsonSerializable(typeof(DeliveryList))]
+[JsonSerializable(typeof(DeliveryView))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]

@@ -20,6 +20,9 @@ internal static class Param
 
     public static NpgsqlParameter Integer(int value) => new NpgsqlParameter<int> { TypedValue = value };
 
+    public static NpgsqlParameter NullableInteger(int? value) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)value ?? DBNull.Value };
+
     public static NpgsqlParameter Uuid(Guid value) => new NpgsqlParameter<Guid> { TypedValue = value };
 
     public static NpgsqlParameter TimestampTz(DateTimeOffset? value) =>

@@ -6,12 +6,16 @@ namespace Sessions.Storage.Paging;
 
 /// <summary>
 /// Opaque keyset cursors: base64url of a one-byte listing tag, then the position of the last row returned
-/// (its id, or its created_at as UTC ticks followed by its id). The tag keeps a cursor from one listing out of another.
+/// (its id, or its created_at as UTC ticks followed by its text id or its uuid). The tag keeps a cursor from one kind
+/// of listing out of another: a uuid-keyed listing (deliveries) refuses a session cursor even when the session's id
+/// happens to be a uuid written as text.
 /// </summary>
 internal static class KeysetCursor
 {
     private const byte IdTag = (byte)'I';
     private const byte TimeAndIdTag = (byte)'T';
+    private const byte TimeAndUuidTag = (byte)'U';
+    private const int UuidBytes = 16;
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public static string FromId(string id)
@@ -45,13 +49,33 @@ internal static class KeysetCursor
             throw new InvalidCursorException(cursor);
         }
 
-        var ticks = BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(1));
-        if (ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks)
-        {
-            throw new InvalidCursorException(cursor);
-        }
+        return (ReadTime(cursor, bytes), ReadId(cursor, bytes.AsSpan(1 + sizeof(long))));
+    }
 
-        return (new DateTimeOffset(ticks, TimeSpan.Zero), ReadId(cursor, bytes.AsSpan(1 + sizeof(long))));
+    public static string FromTimeAndUuid(DateTimeOffset at, Guid id)
+    {
+        var bytes = new byte[1 + sizeof(long) + UuidBytes];
+        bytes[0] = TimeAndUuidTag;
+        BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(1), at.UtcTicks);
+        id.TryWriteBytes(bytes.AsSpan(1 + sizeof(long)), bigEndian: true, out _);
+        return Base64Url.EncodeToString(bytes);
+    }
+
+    public static (DateTimeOffset At, Guid Id) ToTimeAndUuid(string cursor)
+    {
+        var bytes = Decode(cursor);
+        return bytes.Length == 1 + sizeof(long) + UuidBytes && bytes[0] == TimeAndUuidTag
+            ? (ReadTime(cursor, bytes), new Guid(bytes.AsSpan(1 + sizeof(long)), bigEndian: true))
+            : throw new InvalidCursorException(cursor);
+    }
+
+    // The ticks follow the tag byte.
+    private static DateTimeOffset ReadTime(string cursor, byte[] bytes)
+    {
+        var ticks = BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(1));
+        return ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks
+            ? throw new InvalidCursorException(cursor)
+            : new DateTimeOffset(ticks, TimeSpan.Zero);
     }
 
     private static byte[] Decode(string cursor)

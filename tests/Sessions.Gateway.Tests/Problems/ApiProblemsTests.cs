@@ -22,6 +22,7 @@ public sealed class ApiProblemsTests
     [InlineData(SessionErrors.AgentNotFound, 404)]
     [InlineData(SessionErrors.AgentExists, 409)]
     [InlineData(SessionErrors.ParticipantNotAgent, 409)]
+    [InlineData(SessionErrors.DeliveryNotFound, 404)]
     public void A_grain_error_code_maps_to_its_status_and_type(string code, int status)
     {
         var exception = new SessionException(code, "What went wrong.");

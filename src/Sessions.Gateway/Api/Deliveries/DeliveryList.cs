@@ -1,0 +1,4 @@
+namespace Sessions.Gateway.Api.Deliveries;
+
+/// <summary>A page of deliveries, newest first; pass <see cref="NextCursor"/> as <c>cursor</c> for the next one.</summary>
+public sealed record DeliveryList(IReadOnlyList<DeliveryView> Deliveries, string? NextCursor);
