@@ -30,6 +30,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ReadCursorStore>();
         services.AddSingleton<AgentStore>();
         services.AddSingleton<DeliveryStore>();
+        services.AddSingleton<DispatchBacklog>();
         return services;
     }
 }

@@ -14,6 +14,13 @@ public interface IAgentDispatcherGrain : IGrainWithStringKey
     [Alias("WakeAsync")]
     Task WakeAsync();
 
+    /// <summary>
+    /// Sends delivery <paramref name="deliveryId"/> of this session again (it must already be requeued as pending in the
+    /// delivery log), after the delivery in flight, with a fresh retry schedule; its first attempt is logged as manual.
+    /// </summary>
+    [Alias("RedeliverAsync")]
+    Task RedeliverAsync(Guid deliveryId);
+
     /// <summary>Where the dispatcher stands: its cursor and the delivery in flight, if any.</summary>
     [ReadOnly, Alias("GetStatusAsync")]
     Task<DispatcherStatus> GetStatusAsync();

@@ -32,6 +32,7 @@ public static class GatewayPipelineExtensions
         app.MapInboxApi();
         app.MapAgentsApi();
         app.MapDeliveriesApi();
+        app.MapRedeliveryApi();
         return app;
     }
 }

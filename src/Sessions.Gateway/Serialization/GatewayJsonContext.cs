@@ -44,6 +44,8 @@ namespace Sessions.Gateway.Serialization;
 [JsonSerializable(typeof(RotatedSecret))]
 [JsonSerializable(typeof(DeliveryList))]
 [JsonSerializable(typeof(DeliveryView))]
+[JsonSerializable(typeof(RecoverDeliveriesRequest))]
+[JsonSerializable(typeof(RecoveredDeliveries))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]

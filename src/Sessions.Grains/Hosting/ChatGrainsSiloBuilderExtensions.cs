@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Sessions.Abstractions;
@@ -42,6 +43,18 @@ public static class ChatGrainsSiloBuilderExtensions
             options.Invariant = SessionsCluster.AdoNetInvariant;
             options.ConnectionString = connectionString;
         });
+
+        // A dispatch reminder or sweep period under Orleans' default minimum (1 minute) lowers the minimum with it.
+        builder.Services.AddOptions<ReminderOptions>().Configure<IOptions<WebhookOptions>>((reminders, webhooks) =>
+        {
+            var shortest = TimeSpan.FromTicks(Math.Min(webhooks.Value.DispatchReminderPeriod.Ticks, webhooks.Value.DispatchSweepPeriod.Ticks));
+            if (shortest < reminders.MinimumReminderPeriod)
+            {
+                reminders.MinimumReminderPeriod = shortest;
+            }
+        });
+        builder.Services.AddWebhookSender();
+        builder.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IDispatchSweeperGrain>(0).EnsureStartedAsync());
         return builder;
     }
 }

@@ -78,6 +78,21 @@ public sealed class WebhookOptions
     /// <summary>When an agent's attempts stop being sent for a while after repeated failures.</summary>
     public WebhookCircuitBreakerOptions CircuitBreaker { get; set; } = new();
 
+    /// <summary>
+    /// How often the cluster looks in the database for sessions whose messages no delivery carries (a stream notice
+    /// lost with a dying silo) and wakes their dispatchers.
+    /// </summary>
+    /// <value>1 minute.</value>
+    public TimeSpan DispatchSweepPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How old a message must be before the sweep counts it as missed (younger ones are the live path's).</summary>
+    /// <value>30 seconds.</value>
+    public TimeSpan DispatchSweepGrace { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The most sessions one sweep wakes; the next sweep takes the rest.</summary>
+    /// <value>500.</value>
+    public int DispatchSweepBatch { get; set; } = 500;
+
     /// <summary>The longest webhook URL accepted.</summary>
     /// <value>2,048 characters.</value>
     public int MaxUrlLength { get; set; } = 2048;

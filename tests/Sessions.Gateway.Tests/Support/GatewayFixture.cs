@@ -26,7 +26,7 @@ public class GatewayFixture : IAsyncLifetime
     /// <summary>Extra configuration (for example <c>Sessions:Limits:*</c>), on top of the defaults.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         var connectionString = await TestPostgres.CreateDatabaseAsync("gateway");
         _database = new TestDatabase(connectionString);
@@ -64,7 +64,7 @@ public class GatewayFixture : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         _client?.Dispose();
         if (_gateway is not null)
