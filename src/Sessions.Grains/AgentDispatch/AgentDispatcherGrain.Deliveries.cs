@@ -52,8 +52,9 @@ public sealed partial class AgentDispatcherGrain
             }
         }
 
+        // The state names the delivery before the log has it (the first attempt logs it): a dispatcher that dies in
+        // between resends the same delivery id, never a second delivery of the same messages.
         var delivery = new PendingDelivery { Id = Guid.CreateVersion7(), FirstSeq = fresh[0].Seq, LastSeq = page[^1].Seq };
-        await _deliveries.CreateAsync(new NewDelivery(delivery.Id, agentId, SessionId, delivery.FirstSeq, delivery.LastSeq), CancellationToken.None);
         State.AgentId = agentId;
         State.DeliveredThroughSeq = delivery.LastSeq;
         State.Current = delivery;
@@ -97,6 +98,12 @@ public sealed partial class AgentDispatcherGrain
     private async Task<bool> AttemptAsync(PendingDelivery delivery, CancellationToken cancellationToken)
     {
         var agentId = State.AgentId!;
+        if (delivery.Attempt == 0)
+        {
+            // Idempotent: after a crash right after this, the same row is found again.
+            await _deliveries.CreateAsync(new NewDelivery(delivery.Id, agentId, SessionId, delivery.FirstSeq, delivery.LastSeq), CancellationToken.None);
+        }
+
         var agent = await _agents.GetAsync(agentId, CancellationToken.None);
         delivery.Attempt++;
         delivery.NextAttemptAt = null;

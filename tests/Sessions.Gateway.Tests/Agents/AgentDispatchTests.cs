@@ -158,6 +158,23 @@ public sealed class AgentDispatchTests(AgentDispatchFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Messages_held_back_while_the_agent_was_disabled_go_out_once_it_is_enabled_again()
+    {
+        var (agent, _) = await fixture.RegisterAgentAsync(",\"status\":\"disabled\"");
+        var (session, alice, bob) = await fixture.CreateSessionWithAgentAsync(agent);
+        await fixture.AppendAsync(session, alice, "are you there?");
+        await fixture.AppendAsync(session, bob, "it is off");
+        await Eventually.TrueAsync(async () => (await StatusOf(session)).AgentId is null, "the dispatcher saw the notices and sent nothing", Deadline);
+
+        // Nothing tells the dispatcher about the change: the sweep finds the session behind and wakes it.
+        await (await fixture.Client.PutAsync($"/api/agents/{agent}", HttpApi.JsonContent("""{"status":"enabled"}"""))).ExpectJsonAsync(HttpStatusCode.OK);
+        var seqs = await Eventually.ReturnsAsync(
+            () => Task.FromResult<long[]?>(DeliveredSeqs(agent, session) is { Length: 2 } s ? s : null), "the held messages delivered", Deadline);
+        Assert.Equal([1L, 2L], seqs);
+        Assert.Single(Sink.Received, r => r.AgentId == agent);
+    }
+
+    [Fact]
     public async Task A_failed_delivery_is_sent_again_on_request_under_its_webhook_id()
     {
         var (agent, _) = await fixture.RegisterAgentAsync();
