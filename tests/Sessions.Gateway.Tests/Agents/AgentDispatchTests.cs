@@ -4,7 +4,9 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Sessions.Abstractions;
+using Sessions.Gateway.Tests.Realtime;
 using Sessions.Testing;
+using Sessions.Testing.Realtime;
 using Sessions.Testing.Webhooks;
 using Xunit;
 
@@ -135,6 +137,28 @@ public sealed class AgentDispatchTests(AgentDispatchFixture fixture) : IClassFix
 
         var reply = (await MessagesOfAsync(session, agent, "the streamed reply as a message"))[0];
         Assert.Equal("Hello, Alice", reply.GetProperty("content").GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task Subscribers_see_the_agent_working_while_its_delivery_is_in_flight_and_then_idle()
+    {
+        var (agent, _) = await fixture.RegisterAgentAsync(""","timeout_ms":20000""");
+        var (session, alice, _) = await fixture.CreateSessionWithAgentAsync(agent);
+        using var release = new SemaphoreSlim(0);
+        Sink.Behavior = r => r.AgentId == agent ? SinkAnswer.WaitFor(release) : SinkAnswer.Ok();
+        await using var ws = await WebSocketTestClient.ConnectAsync(fixture.Client.BaseAddress!);
+        await ws.SubscribeAsync(session, afterSeq: 0);
+        await ws.NextOfTypeAsync("subscribed");
+        await fixture.AppendAsync(session, alice, "think about it");
+        Assert.Equal(1, (await ws.NextOfTypeAsync("message")).GetProperty("seq").GetInt64());
+
+        var working = (await ws.NextOfTypeAsync("agent_turn")).GetProperty("agent_turn");
+        Assert.Equal(agent, working.GetProperty("agent_id").GetString());
+        Assert.Equal("working", working.GetProperty("state").GetString());
+        release.Release();
+        var idle = (await ws.NextOfTypeAsync("agent_turn")).GetProperty("agent_turn");
+        Assert.Equal("idle", idle.GetProperty("state").GetString());
+        Assert.Equal(working.GetProperty("delivery_id").GetString(), idle.GetProperty("delivery_id").GetString());
     }
 
     [Fact]
