@@ -17,6 +17,8 @@ public static class MetricsEndpoint
 {
     public static WebApplication MapMetricsEndpoint(this WebApplication app)
     {
+        // Listening from the start: measurements made before the first scrape count too.
+        app.Services.GetRequiredService<MeterCollector>();
         app.MapGet("/metrics", (HttpContext context) =>
         {
             var services = context.RequestServices;

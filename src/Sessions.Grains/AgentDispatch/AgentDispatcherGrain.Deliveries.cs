@@ -122,7 +122,7 @@ public sealed partial class AgentDispatcherGrain
 
         var settings = EffectiveAgentSettings.From(agent.Settings, _options);
         var retries = new WebhookRetryPolicy(settings.MaxAttempts, settings.RetryBaseDelay, settings.RetryMaxDelay);
-        var body = await RenderAsync(delivery, agentId, settings);
+        var (body, oldest) = await RenderAsync(delivery, agentId, settings);
         var request = new WebhookAttemptRequest(delivery.Id.ToString(), agentId, new Uri(agent.Url), body, SigningSecrets(agent, started), settings.Timeout);
         var replies = new ReplyForwarder(Session, agentId, delivery.Id, delivery.Attempt, _logger);
         Session.SetAgentTurnAsync(agentId, working: true, delivery.Id).Ignore();
@@ -140,6 +140,7 @@ public sealed partial class AgentDispatcherGrain
         if (result.Outcome == WebhookAttemptOutcome.Delivered)
         {
             SessionsMeter.WebhookAttempts.Add(1, SessionsMeter.Tag("result", "success"));
+            SessionsMeter.WebhookLagSeconds.Record((_time.GetUtcNow() - oldest).TotalSeconds);
             await RecordAsync(delivery, manual, started, result, DeliveryOutcome.Succeeded);
             await AppendRepliesAsync(agentId, delivery.Id, result.Replies);
             return await EndAsync(delivery, succeeded: true);
@@ -214,14 +215,16 @@ public sealed partial class AgentDispatcherGrain
         }
     }
 
-    private async Task<byte[]> RenderAsync(PendingDelivery delivery, string agentId, EffectiveAgentSettings settings)
+    /// <summary>The delivery's body, and when its oldest message was created (what its lag is measured from).</summary>
+    private async Task<(byte[] Body, DateTimeOffset Oldest)> RenderAsync(PendingDelivery delivery, string agentId, EffectiveAgentSettings settings)
     {
         var messages = (await ReadAsync(delivery.FirstSeq - 1, (int)(delivery.LastSeq - delivery.FirstSeq + 1)))
             .Where(m => m.SenderId != agentId && m.Seq <= delivery.LastSeq)
             .ToList();
         var historyCount = (int)Math.Min(settings.HistoryCount ?? 0, delivery.FirstSeq - 1);
         var history = historyCount > 0 ? await ReadAsync(delivery.FirstSeq - 1 - historyCount, historyCount) : [];
-        return DeliveryBody.Write(delivery.Id, SessionId, agentId, messages, history);
+        var oldest = messages.Count > 0 ? messages[0].CreatedAt : _time.GetUtcNow();
+        return (DeliveryBody.Write(delivery.Id, SessionId, agentId, messages, history), oldest);
     }
 
     /// <summary>Up to <paramref name="count"/> messages after <paramref name="afterSeq"/>, in pages the session allows.</summary>

@@ -23,8 +23,8 @@ public static class SessionsMeter
     /// <summary>How long one attempt took, from connecting to the end of the response.</summary>
     public static readonly Histogram<double> WebhookAttemptSeconds = Meter.CreateHistogram<double>("sessions_webhook_attempt_duration", unit: "s", description: "Duration of webhook delivery attempts.");
 
-    /// <summary>Lag: from the creation of a delivery's newest message to the delivery's success.</summary>
-    public static readonly Histogram<double> WebhookLagSeconds = Meter.CreateHistogram<double>("sessions_webhook_lag", unit: "s", description: "From a message's creation to its delivery's success.");
+    /// <summary>Lag: from the creation of a delivery's oldest message to the delivery's success.</summary>
+    public static readonly Histogram<double> WebhookLagSeconds = Meter.CreateHistogram<double>("sessions_webhook_lag", unit: "s", description: "From the creation of a delivery's oldest message to its success.");
 
     public static TagList Tag(string key, string value) => new() { { key, value } };
 }

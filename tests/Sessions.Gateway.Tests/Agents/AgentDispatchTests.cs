@@ -91,7 +91,17 @@ public sealed class AgentDispatchTests(AgentDispatchFixture fixture) : IClassFix
         Assert.Equal(3, requests.Length);
         Assert.All(requests, r => Assert.Equal(delivery.GetProperty("id").GetString(), r.WebhookId));
         Assert.All(requests, r => Assert.Equal(requests[0].Body, r.Body));
+
+        // The attempts are counted at /metrics (the fixture's other tests add to the same counters).
+        var metrics = (await fixture.Client.GetStringAsync("/metrics")).Split('\n');
+        Assert.True(Counter(metrics, "sessions_webhook_attempts_total{result=\"retry\"}") >= 2, string.Join('\n', metrics));
+        Assert.True(Counter(metrics, "sessions_webhook_attempts_total{result=\"success\"}") >= 1);
+        Assert.True(Counter(metrics, "sessions_webhook_deliveries_total{outcome=\"succeeded\"}") >= 1);
+        Assert.True(Counter(metrics, "sessions_webhook_lag_seconds_count") >= 1);
     }
+
+    private static double Counter(string[] metrics, string series) =>
+        metrics.Where(l => l.StartsWith(series + " ", StringComparison.Ordinal)).Select(l => double.Parse(l[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture)).SingleOrDefault();
 
     [Fact]
     public async Task A_client_error_fails_the_delivery_at_once_and_later_messages_still_go_out()
