@@ -5,6 +5,8 @@
 //   dotnet run -c Release --project tests/Sessions.Benchmarks -- cluster [--clients 32 ...]   (silo hops: see ClusterBenchmark)
 //   dotnet run -c Release --project tests/Sessions.Benchmarks -- realtime [--sessions 1000 --subscribers-per-session 10 --rate 500 ...]
 //       (WebSocket fan-out against a plain broadcast server, and slow consumers: see Realtime/RealtimeBenchmark)
+//   dotnet run -c Release --project tests/Sessions.Benchmarks -- dispatch [--sessions 200 --rate 200 --seconds 10 --rounds 3]
+//       (append-to-webhook lag through the agent dispatcher against direct POSTs: see Dispatch/DispatchBenchmark)
 //
 // With ConnectionStrings__Sessions set it uses that database (it must be empty of benchmark data); otherwise it
 // starts a private PostgreSQL in a temporary folder and removes it afterwards.
@@ -24,6 +26,12 @@ if (args is ["cluster", .. var clusterArgs])
 if (args is ["realtime", .. var realtimeArgs])
 {
     await RealtimeBenchmark.RunAsync(RealtimeSettings.Parse(realtimeArgs));
+    return;
+}
+
+if (args is ["dispatch", .. var dispatchArgs])
+{
+    await Sessions.Benchmarks.Dispatch.DispatchBenchmark.RunAsync(dispatchArgs);
     return;
 }
 

@@ -22,7 +22,7 @@ public sealed partial class AgentDispatcherGrain
             return (false, null);
         }
 
-        var agent = await _agents.GetAsync(agentId, CancellationToken.None);
+        var agent = await AgentAsync(agentId);
         if (agent is null || agent.Status != AgentStatus.Enabled)
         {
             // Nothing goes to an agent without a registration, or a disabled one; re-enabling it wakes this again.
@@ -38,7 +38,7 @@ public sealed partial class AgentDispatcherGrain
             // Only the agent's own messages: nothing to send, the cursor just moves past them.
             State.AgentId = agentId;
             State.DeliveredThroughSeq = page.Count > 0 ? page[^1].Seq : session.LastSeq;
-            await _state.WriteStateAsync();
+            _dirty = true;
             return (true, null);
         }
 
@@ -52,13 +52,12 @@ public sealed partial class AgentDispatcherGrain
             }
         }
 
-        // The state names the delivery before the log has it (the first attempt logs it): a dispatcher that dies in
-        // between resends the same delivery id, never a second delivery of the same messages.
+        // The delivery is saved with its first attempt, before the log has it (see AttemptAsync): a dispatcher that dies
+        // in between resends the same delivery id, never a second delivery of the same messages.
         var delivery = new PendingDelivery { Id = Guid.CreateVersion7(), FirstSeq = fresh[0].Seq, LastSeq = page[^1].Seq };
         State.AgentId = agentId;
         State.DeliveredThroughSeq = delivery.LastSeq;
         State.Current = delivery;
-        await _state.WriteStateAsync();
         LogDeliveryOpened(_logger, SessionId, delivery.Id, delivery.FirstSeq, delivery.LastSeq);
         return (true, null);
     }
@@ -82,8 +81,9 @@ public sealed partial class AgentDispatcherGrain
                     Attempt = row.AttemptCount,
                     AttemptsBefore = row.AttemptCount,
                     Manual = true,
+                    Logged = true,
                 };
-                await _state.WriteStateAsync();
+                _dirty = true;
                 return true;
             }
         }
@@ -98,18 +98,21 @@ public sealed partial class AgentDispatcherGrain
     private async Task<bool> AttemptAsync(PendingDelivery delivery, CancellationToken cancellationToken)
     {
         var agentId = State.AgentId!;
-        if (delivery.Attempt == 0)
-        {
-            // Idempotent: after a crash right after this, the same row is found again.
-            await _deliveries.CreateAsync(new NewDelivery(delivery.Id, agentId, SessionId, delivery.FirstSeq, delivery.LastSeq), CancellationToken.None);
-        }
-
-        var agent = await _agents.GetAsync(agentId, CancellationToken.None);
+        var agent = await AgentAsync(agentId);
         delivery.Attempt++;
         delivery.NextAttemptAt = null;
         var manual = delivery.Manual;
         delivery.Manual = false;
+
+        // Saved before anything goes out: after a crash the next activation resends this delivery with a new attempt number.
+        _dirty = false;
         await _state.WriteStateAsync();
+        if (!delivery.Logged)
+        {
+            // Idempotent: a delivery the log already has (an activation died after logging it) is found, not doubled.
+            await _deliveries.CreateAsync(new NewDelivery(delivery.Id, agentId, SessionId, delivery.FirstSeq, delivery.LastSeq), CancellationToken.None);
+            delivery.Logged = true;
+        }
 
         var started = _time.GetUtcNow();
         if (agent is null || agent.Status != AgentStatus.Enabled)
@@ -117,7 +120,7 @@ public sealed partial class AgentDispatcherGrain
             var why = agent is null ? "the agent has no webhook registration" : "the agent is disabled";
             var notSent = new WebhookAttemptResult(WebhookAttemptOutcome.Rejected, null, TimeSpan.Zero, why, null, null, [], null, 0, started);
             await RecordAsync(delivery, manual, started, notSent, DeliveryOutcome.Failed);
-            return await EndAsync(delivery, succeeded: false);
+            return End(delivery, succeeded: false);
         }
 
         var settings = EffectiveAgentSettings.From(agent.Settings, _options);
@@ -143,7 +146,7 @@ public sealed partial class AgentDispatcherGrain
             SessionsMeter.WebhookLagSeconds.Record((_time.GetUtcNow() - oldest).TotalSeconds);
             await RecordAsync(delivery, manual, started, result, DeliveryOutcome.Succeeded);
             await AppendRepliesAsync(agentId, delivery.Id, result.Replies);
-            return await EndAsync(delivery, succeeded: true);
+            return End(delivery, succeeded: true);
         }
 
         if (result.ShouldRetry && retries.HasAttemptsLeft(delivery.Attempt - delivery.AttemptsBefore))
@@ -152,7 +155,7 @@ public sealed partial class AgentDispatcherGrain
             var wait = retries.DelayBeforeRetry(delivery.Attempt - delivery.AttemptsBefore, result.RetryAfter);
             delivery.NextAttemptAt = _time.GetUtcNow() + wait;
             await RecordAsync(delivery, manual, started, result, DeliveryOutcome.RetryAt(delivery.NextAttemptAt.Value));
-            await _state.WriteStateAsync();
+            _dirty = true;
             WakeIn(wait);
             return false;
         }
@@ -167,16 +170,16 @@ public sealed partial class AgentDispatcherGrain
         }
 
         LogDeliveryFailed(_logger, SessionId, delivery.Id, delivery.Attempt, result.Error);
-        return await EndAsync(delivery, succeeded: false);
+        return End(delivery, succeeded: false);
     }
 
-    private async Task<bool> EndAsync(PendingDelivery delivery, bool succeeded)
+    private bool End(PendingDelivery delivery, bool succeeded)
     {
         SessionsMeter.WebhookDeliveries.Add(1, SessionsMeter.Tag("outcome", succeeded ? "succeeded" : "failed"));
         if (ReferenceEquals(State.Current, delivery))
         {
             State.Current = null;
-            await _state.WriteStateAsync();
+            _dirty = true;
         }
 
         return true;
@@ -246,12 +249,31 @@ public sealed partial class AgentDispatcherGrain
         return messages;
     }
 
+    /// <summary>
+    /// The agent's registration, read at most every <see cref="AgentCacheTime"/>: a change (URL, settings, disabled)
+    /// applies to the next attempt after that.
+    /// </summary>
+    private async Task<AgentRow?> AgentAsync(string agentId)
+    {
+        if (_agent is null || _agent.ParticipantId != agentId || _time.GetUtcNow() - _agentReadAt > AgentCacheTime)
+        {
+            _agent = await _agents.GetAsync(agentId, CancellationToken.None);
+            _agentReadAt = _time.GetUtcNow();
+        }
+
+        return _agent;
+    }
+
     /// <summary>The secrets that sign now: the current one first, and the previous one while its rotation grace lasts.</summary>
     private static IReadOnlyList<string> SigningSecrets(AgentRow agent, DateTimeOffset now) =>
         agent.PreviousSecret is { } previous && agent.PreviousSecretExpiresAt > now ? [agent.Secret, previous] : [agent.Secret];
 
     /// <summary>A debounced delivery waits for a quiet spell, but never longer than this many debounce periods.</summary>
     private const int DebounceCeiling = 5;
+
+    private static readonly TimeSpan AgentCacheTime = TimeSpan.FromSeconds(1);
+    private AgentRow? _agent;
+    private DateTimeOffset _agentReadAt;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Session {SessionId}: delivery {DeliveryId} opened for seqs {FirstSeq}-{LastSeq}.")]
     private static partial void LogDeliveryOpened(ILogger logger, string sessionId, Guid deliveryId, long firstSeq, long lastSeq);

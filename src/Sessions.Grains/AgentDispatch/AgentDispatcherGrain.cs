@@ -33,6 +33,7 @@ public sealed partial class AgentDispatcherGrain : Grain, IAgentDispatcherGrain,
     private readonly ILogger<AgentDispatcherGrain> _logger;
     private IGrainTimer? _wake;
     private bool? _reminderRegistered; // null: not known yet in this activation
+    private bool _dirty; // state changed since the last write
 
     public AgentDispatcherGrain(
         [PersistentState("dispatcher", ChatGrainsSiloBuilderExtensions.DispatcherStorageName)] IPersistentState<DispatcherState> state,
@@ -132,44 +133,62 @@ public sealed partial class AgentDispatcherGrain : Grain, IAgentDispatcherGrain,
     /// <summary>Sends what is due: the delivery in flight when its attempt is due, then new deliveries until the log is out.</summary>
     private async Task PumpAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        try
         {
-            if (State.Current is { } current)
+            while (true)
             {
-                var wait = current.NextAttemptAt is { } at ? at - _time.GetUtcNow() : TimeSpan.Zero;
-                if (wait > TimeSpan.Zero)
+                if (State.Current is { } current)
                 {
-                    WakeIn(wait);
+                    var wait = current.NextAttemptAt is { } at ? at - _time.GetUtcNow() : TimeSpan.Zero;
+                    if (wait > TimeSpan.Zero)
+                    {
+                        WakeIn(wait);
+                        return;
+                    }
+
+                    if (!await AttemptAsync(current, cancellationToken))
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
+                if (await TakeRedeliveryAsync())
+                {
+                    continue;
+                }
+
+                var (started, retryIn) = await StartNextDeliveryAsync();
+                if (!started)
+                {
+                    if (retryIn is { } later)
+                    {
+                        WakeIn(later);
+                    }
+
                     return;
                 }
-
-                if (!await AttemptAsync(current, cancellationToken))
-                {
-                    return;
-                }
-
-                continue;
             }
-
-            if (await TakeRedeliveryAsync())
+        }
+        finally
+        {
+            // What changed after the last attempt (a delivery ended, the cursor passed the agent's own messages) is saved
+            // once here. Lost to a crash, it costs a resend under the same webhook-id, never a message.
+            if (_dirty)
             {
-                continue;
+                _dirty = false;
+                await _state.WriteStateAsync();
             }
+        }
+    }
 
-            var (started, retryIn) = await StartNextDeliveryAsync();
-            if (!started)
-            {
-                if (retryIn is { } later)
-                {
-                    WakeIn(later);
-                }
-                else
-                {
-                    await ForgetReminderAsync();
-                }
-
-                return;
-            }
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // The reminder outlives an activation only while there is work for the next one.
+        if (State.Current is null && State.Redeliveries.Count == 0 && reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
+        {
+            await ForgetReminderAsync();
         }
     }
 

@@ -52,4 +52,8 @@ public sealed class PendingDelivery
     /// <summary>Attempts made before a redelivery: the retry schedule starts again after them.</summary>
     [Id(6)]
     public int AttemptsBefore { get; set; }
+
+    /// <summary>Whether this activation has made sure the delivery log has the delivery (not saved: a new activation makes sure again).</summary>
+    [NonSerialized]
+    public bool Logged;
 }

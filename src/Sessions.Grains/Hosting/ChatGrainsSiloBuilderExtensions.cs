@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -31,7 +32,13 @@ public static class ChatGrainsSiloBuilderExtensions
 
         // The notices are hints (the log is the truth), so a queue in memory is enough; the stream's pub/sub state only
         // ever holds implicit subscriptions, which need no storage of their own.
-        builder.AddMemoryStreams(AgentDispatchStreams.ProviderName);
+        var webhooks = new WebhookOptions();
+        builder.Configuration.GetSection(WebhookOptions.SectionName).Bind(webhooks);
+        builder.AddMemoryStreams(AgentDispatchStreams.ProviderName, streams =>
+        {
+            streams.ConfigurePartitioning(webhooks.NoticeQueues);
+            streams.ConfigurePullingAgent(agent => agent.Configure(options => options.GetQueueMsgsTimerPeriod = webhooks.NoticePollPeriod));
+        });
         builder.AddMemoryGrainStorage("PubSubStore");
         builder.AddAdoNetGrainStorage(DispatcherStorageName, options =>
         {

@@ -53,6 +53,7 @@ public sealed class WebhookSink : IAsyncDisposable
 
     private async Task HandleAsync(string agentId, HttpContext context)
     {
+        var arrived = System.Diagnostics.Stopwatch.GetTimestamp();
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body, context.RequestAborted);
         var request = new ReceivedWebhook(
@@ -61,14 +62,15 @@ public sealed class WebhookSink : IAsyncDisposable
             context.Request.Headers["webhook-timestamp"].ToString(),
             context.Request.Headers["webhook-signature"].ToString(),
             body.ToArray(),
-            DateTimeOffset.UtcNow);
+            DateTimeOffset.UtcNow,
+            arrived);
         _received.Enqueue(request);
         await Behavior(request).WriteAsync(context);
     }
 }
 
-/// <summary>One request the sink got.</summary>
-public sealed record ReceivedWebhook(string AgentId, string WebhookId, string Timestamp, string Signature, byte[] Body, DateTimeOffset ReceivedAt)
+/// <summary>One request the sink got; <paramref name="ReceivedTicks"/> is when its headers arrived, on the monotonic clock.</summary>
+public sealed record ReceivedWebhook(string AgentId, string WebhookId, string Timestamp, string Signature, byte[] Body, DateTimeOffset ReceivedAt, long ReceivedTicks)
 {
     public JsonElement Json => JsonDocument.Parse(Body).RootElement;
 
