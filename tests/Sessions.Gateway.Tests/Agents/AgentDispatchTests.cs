@@ -149,6 +149,47 @@ public sealed class AgentDispatchTests(AgentDispatchFixture fixture) : IClassFix
         Assert.Equal("Hello, Alice", reply.GetProperty("content").GetProperty("text").GetString());
     }
 
+    [Theory]
+    [InlineData("tail", 2, new long[] { 2, 3 })]
+    [InlineData("last", null, new long[0])]
+    [InlineData("entire", 10, new long[] { 1, 2, 3 })]
+    public async Task The_history_a_delivery_carries_follows_the_agents_mode(string mode, int? count, long[] historySeqs)
+    {
+        var history = count is { } n ? $$""","history":{"mode":"{{mode}}","count":{{n}}}""" : $$""","history":{"mode":"{{mode}}"}""";
+        var (agent, _) = await fixture.RegisterAgentAsync(history + ",\"status\":\"disabled\"");
+        var (session, alice, bob) = await fixture.CreateSessionWithAgentAsync(agent);
+        for (var i = 1; i <= 3; i++)
+        {
+            await fixture.AppendAsync(session, i % 2 == 0 ? bob : alice, $"before {i}");
+        }
+
+        // Enabled now, the agent hears only what comes next (the three earlier messages stay behind its cursor or in
+        // one delivery, whichever the sweep gets to first): so wait for the cursor first.
+        await (await fixture.Client.PutAsync($"/api/agents/{agent}", HttpApi.JsonContent("""{"status":"enabled"}"""))).ExpectJsonAsync(HttpStatusCode.OK);
+        await Eventually.TrueAsync(() => DeliveredSeqs(agent, session).Length == 3, "the earlier messages delivered", Deadline);
+        await fixture.AppendAsync(session, alice, "now");
+
+        var latest = await Eventually.ReturnsAsync(
+            () => Task.FromResult(Sink.Received.Where(r => r.AgentId == agent && r.Seqs.Contains(4)).FirstOrDefault()), "the delivery of seq 4", Deadline);
+        Assert.Equal([4L], latest!.Seqs);
+        Assert.Equal(historySeqs, latest.Json.GetProperty("history").EnumerateArray().Select(m => m.GetProperty("seq").GetInt64()).ToArray());
+    }
+
+    [Fact]
+    public async Task A_debounced_agent_gets_a_burst_of_messages_in_one_delivery()
+    {
+        var (agent, _) = await fixture.RegisterAgentAsync(""","debounce_ms":3000""");
+        var (session, alice, bob) = await fixture.CreateSessionWithAgentAsync(agent);
+        for (var i = 0; i < 4; i++)
+        {
+            await fixture.AppendAsync(session, i % 2 == 0 ? alice : bob, $"burst {i}");
+        }
+
+        var first = await Eventually.ReturnsAsync(
+            () => Task.FromResult(Sink.Received.FirstOrDefault(r => r.AgentId == agent)), "the debounced delivery", Deadline);
+        Assert.Equal([1L, 2L, 3L, 4L], first!.Seqs);
+    }
+
     [Fact]
     public async Task Subscribers_see_the_agent_working_while_its_delivery_is_in_flight_and_then_idle()
     {
