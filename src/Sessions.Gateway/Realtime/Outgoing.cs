@@ -23,8 +23,11 @@ internal sealed record TopicStart(SessionTopic Topic, ControlFrame Subscribed, l
 /// <summary>A change of a subscribed inbox.</summary>
 internal sealed record InboxChange(InboxTopic Topic, InboxDelta Delta) : Outgoing;
 
-/// <summary>A whole inbox: the first thing a subscription gets (with its confirmation), or a resync.</summary>
-internal sealed record InboxSnapshotOut(InboxTopic Topic, InboxSnapshot Snapshot, ControlFrame? Subscribed) : Outgoing;
+/// <summary>
+/// A whole inbox: the first thing a subscription gets (with its confirmation), or a resync; a <paramref name="Repair"/>
+/// goes out even at a version the client has (a delta below it never came).
+/// </summary>
+internal sealed record InboxSnapshotOut(InboxTopic Topic, InboxSnapshot Snapshot, ControlFrame? Subscribed, bool Repair = false) : Outgoing;
 
 /// <summary>The connection has been silent for a heartbeat interval: say something.</summary>
 internal sealed record HeartbeatDue : Outgoing

@@ -129,7 +129,7 @@ internal sealed class RealtimeConnection : IDisposable
                 {
                     resync.Topic.Pending.Add(resync);
                 }
-                else if (resync.Snapshot.Version > resync.Topic.LastVersion)
+                else if (resync.Snapshot.Version > resync.Topic.LastVersion || resync.Repair)
                 {
                     await WriteSnapshotAsync(transport, resync.Topic, resync.Snapshot, cancellation).ConfigureAwait(false);
                 }
@@ -140,10 +140,9 @@ internal sealed class RealtimeConnection : IDisposable
                 {
                     change.Topic.Pending.Add(change);
                 }
-                else if (change.Delta.Version > change.Topic.LastVersion)
+                else if (change.Topic.Accept(change.Delta))
                 {
                     await transport.WriteControlAsync(Frames.InboxDelta(change.Topic.Name, change.Delta), cancellation).ConfigureAwait(false);
-                    change.Topic.LastVersion = change.Delta.Version;
                 }
 
                 break;
@@ -257,7 +256,7 @@ internal sealed class RealtimeConnection : IDisposable
     private static async ValueTask WriteSnapshotAsync(IRealtimeTransport transport, InboxTopic topic, InboxSnapshot snapshot, CancellationToken cancellation)
     {
         await transport.WriteControlAsync(Frames.InboxSnapshot(topic.Name, snapshot), cancellation).ConfigureAwait(false);
-        topic.LastVersion = snapshot.Version;
+        topic.SnapshotWritten(snapshot.Version);
     }
 
     /// <summary>Before its start a topic only remembers how far the log is known to go; true when it did so.</summary>
