@@ -58,6 +58,7 @@ public sealed partial class AgentDispatcherGrain
         State.AgentId = agentId;
         State.DeliveredThroughSeq = delivery.LastSeq;
         State.Current = delivery;
+        _opened = (delivery.Id, fresh);
         LogDeliveryOpened(_logger, SessionId, delivery.Id, delivery.FirstSeq, delivery.LastSeq);
         return (true, null);
     }
@@ -221,9 +222,13 @@ public sealed partial class AgentDispatcherGrain
     /// <summary>The delivery's body, and when its oldest message was created (what its lag is measured from).</summary>
     private async Task<(byte[] Body, DateTimeOffset Oldest)> RenderAsync(PendingDelivery delivery, string agentId, EffectiveAgentSettings settings)
     {
-        var messages = (await ReadAsync(delivery.FirstSeq - 1, (int)(delivery.LastSeq - delivery.FirstSeq + 1)))
-            .Where(m => m.SenderId != agentId && m.Seq <= delivery.LastSeq)
-            .ToList();
+        // The first attempt sends what opening the delivery just read; a retry (or a resumed delivery) reads it again.
+        var messages = _opened is { } opened && opened.Id == delivery.Id
+            ? opened.Messages
+            : (await ReadAsync(delivery.FirstSeq - 1, (int)(delivery.LastSeq - delivery.FirstSeq + 1)))
+                .Where(m => m.SenderId != agentId && m.Seq <= delivery.LastSeq)
+                .ToList();
+        _opened = null;
         var historyCount = (int)Math.Min(settings.HistoryCount ?? 0, delivery.FirstSeq - 1);
         var history = historyCount > 0 ? await ReadAsync(delivery.FirstSeq - 1 - historyCount, historyCount) : [];
         var oldest = messages.Count > 0 ? messages[0].CreatedAt : _time.GetUtcNow();
@@ -272,6 +277,7 @@ public sealed partial class AgentDispatcherGrain
     private const int DebounceCeiling = 5;
 
     private static readonly TimeSpan AgentCacheTime = TimeSpan.FromSeconds(1);
+    private (Guid Id, List<ChatMessage> Messages)? _opened;
     private AgentRow? _agent;
     private DateTimeOffset _agentReadAt;
 
