@@ -5,7 +5,7 @@
 //   dotnet run -c Release --project tests/Sessions.Benchmarks -- cluster [--clients 32 ...]   (silo hops: see ClusterBenchmark)
 //   dotnet run -c Release --project tests/Sessions.Benchmarks -- realtime [--sessions 1000 --subscribers-per-session 10 --rate 500 ...]
 //       (WebSocket fan-out against a plain broadcast server, and slow consumers: see Realtime/RealtimeBenchmark)
-//   dotnet run -c Release --project tests/Sessions.Benchmarks -- dispatch [--sessions 200 --rate 200 --seconds 10 --rounds 3]
+//   dotnet run -c Release --project tests/Sessions.Benchmarks -- dispatch [--sessions 200 --rate 200 --seconds 10 --rounds 3 --notices memory,adonet]
 //       (append-to-webhook lag through the agent dispatcher against direct POSTs: see Dispatch/DispatchBenchmark)
 //
 // With ConnectionStrings__Sessions set it uses that database (it must be empty of benchmark data); otherwise it

@@ -17,7 +17,7 @@ public static class ChatGrainsSiloBuilderExtensions
     /// <summary>
     /// The chat grains and what they run on: their options, bound from configuration (<c>Sessions:ChatSession</c>,
     /// <c>Sessions:Inbox</c>, <c>Sessions:Limits</c>, <c>Sessions:Webhooks</c>); the agent dispatchers' stream
-    /// (<see cref="AgentDispatchStreams"/>, Orleans memory streams), their state (ADO.NET grain storage) and their
+    /// (<see cref="AgentDispatchStreams"/>, Orleans memory or ADO.NET streams), their state (ADO.NET grain storage) and their
     /// reminders (ADO.NET reminder table), all on the sessions database <paramref name="connectionString"/>. Orleans
     /// finds the grain classes of this assembly itself; the Sessions stores must be registered too (<c>AddSessionsStorage</c>).
     /// </summary>
@@ -30,16 +30,9 @@ public static class ChatGrainsSiloBuilderExtensions
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
         builder.Services.TryAddSingleton(TimeProvider.System);
 
-        // The notices are hints (the log is the truth), so a queue in memory is enough; the stream's pub/sub state only
-        // ever holds implicit subscriptions, which need no storage of their own.
         var webhooks = new WebhookOptions();
         builder.Configuration.GetSection(WebhookOptions.SectionName).Bind(webhooks);
-        builder.AddMemoryStreams(AgentDispatchStreams.ProviderName, streams =>
-        {
-            streams.ConfigurePartitioning(webhooks.NoticeQueues);
-            streams.ConfigurePullingAgent(agent => agent.Configure(options => options.GetQueueMsgsTimerPeriod = webhooks.NoticePollPeriod));
-        });
-        builder.AddMemoryGrainStorage("PubSubStore");
+        AddNoticeStream(builder, webhooks, connectionString);
         builder.AddAdoNetGrainStorage(DispatcherStorageName, options =>
         {
             options.Invariant = SessionsCluster.AdoNetInvariant;
@@ -63,5 +56,37 @@ public static class ChatGrainsSiloBuilderExtensions
         builder.Services.AddWebhookSender();
         builder.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IDispatchSweeperGrain>(0).EnsureStartedAsync());
         return builder;
+    }
+
+    /// <summary>
+    /// The notices' stream (<see cref="WebhookOptions.NoticeStream"/>). They are hints (the log is the truth), so queues
+    /// in memory are the default. Its pub/sub state only ever holds implicit subscriptions, which need no storage of
+    /// their own, hence memory storage for "PubSubStore".
+    /// </summary>
+    private static void AddNoticeStream(ISiloBuilder builder, WebhookOptions webhooks, string connectionString)
+    {
+        if (webhooks.NoticeStream == NoticeStream.AdoNet)
+        {
+            builder.AddAdoNetStreams(AgentDispatchStreams.ProviderName, streams =>
+            {
+                streams.ConfigureAdoNet(options => options.Configure(adoNet =>
+                {
+                    adoNet.Invariant = SessionsCluster.AdoNetInvariant;
+                    adoNet.ConnectionString = connectionString;
+                }));
+                streams.ConfigurePartitioning(webhooks.NoticeQueues);
+                streams.ConfigurePullingAgent(agent => agent.Configure(options => options.GetQueueMsgsTimerPeriod = webhooks.NoticePollPeriod));
+            });
+        }
+        else
+        {
+            builder.AddMemoryStreams(AgentDispatchStreams.ProviderName, streams =>
+            {
+                streams.ConfigurePartitioning(webhooks.NoticeQueues);
+                streams.ConfigurePullingAgent(agent => agent.Configure(options => options.GetQueueMsgsTimerPeriod = webhooks.NoticePollPeriod));
+            });
+        }
+
+        builder.AddMemoryGrainStorage("PubSubStore");
     }
 }

@@ -94,9 +94,17 @@ public sealed class WebhookOptions
     public int DispatchSweepBatch { get; set; } = 500;
 
     /// <summary>
-    /// How often each silo's stream pulling agents look into the notice queues (Orleans memory streams poll their
-    /// queues): the most a notice waits before its dispatcher hears of it. Each poll is a grain call per queue, so
-    /// shorter costs idle CPU (see the dispatch benchmark in the README).
+    /// Which Orleans stream provider carries the notices that wake the dispatchers: <see cref="NoticeStream.Memory"/>
+    /// queues held by the silos, or <see cref="NoticeStream.AdoNet"/> queues in the sessions database (migration 0011).
+    /// Either way the message log is the truth and a lost notice costs a delay, not a message.
+    /// </summary>
+    /// <value><see cref="NoticeStream.Memory"/> (measured against AdoNet in the dispatch benchmark: see the README).</value>
+    public NoticeStream NoticeStream { get; set; } = NoticeStream.Memory;
+
+    /// <summary>
+    /// How often each silo's stream pulling agents look into the notice queues (both providers poll their queues): the
+    /// most a notice waits before its dispatcher hears of it. Each poll is a grain call per queue (and with AdoNet a
+    /// statement), so shorter costs idle CPU (see the dispatch benchmark in the README).
     /// </summary>
     /// <value>100 milliseconds (Orleans' default; 20 ms measured no better in the dispatch benchmark at 200 messages/s).</value>
     public TimeSpan NoticePollPeriod { get; set; } = TimeSpan.FromMilliseconds(100);
@@ -108,4 +116,14 @@ public sealed class WebhookOptions
     /// <summary>The longest webhook URL accepted.</summary>
     /// <value>2,048 characters.</value>
     public int MaxUrlLength { get; set; } = 2048;
+}
+
+/// <summary>The Orleans stream providers the agent-dispatch notices can run on (<see cref="WebhookOptions.NoticeStream"/>).</summary>
+public enum NoticeStream
+{
+    /// <summary>Orleans memory streams: queues in the silos' memory; a silo's death loses the notices it held.</summary>
+    Memory,
+
+    /// <summary>Orleans' ADO.NET streams (<c>Microsoft.Orleans.Streaming.AdoNet</c>): queues in PostgreSQL that outlive a silo.</summary>
+    AdoNet,
 }

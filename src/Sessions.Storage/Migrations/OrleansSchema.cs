@@ -1,9 +1,9 @@
 namespace Sessions.Storage.Migrations;
 
 /// <summary>
-/// The schema of the Orleans ADO.NET providers (clustering, grain persistence, reminders), which this project
-/// creates with its own migrations (0003 to 0006): the providers' statement table <c>OrleansQuery</c> and the
-/// tables and functions its statements use. Sessions.Storage references no Orleans package; this only records
+/// The schema of the Orleans ADO.NET providers (clustering, grain persistence, reminders, streams), which this
+/// project creates with its own migrations (0003 to 0006, and 0011): the providers' statement table
+/// <c>OrleansQuery</c> and the tables and functions its statements use. Sessions.Storage references no Orleans package; this only records
 /// which contract those migrations were written against.
 /// </summary>
 public static class OrleansSchema

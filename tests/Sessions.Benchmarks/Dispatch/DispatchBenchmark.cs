@@ -30,29 +30,54 @@ internal static class DispatchBenchmark
         var rate = Option(args, "--rate", 200);
         var seconds = Option(args, "--seconds", 10);
         var rounds = Option(args, "--rounds", 3);
-        Console.WriteLine($"Sessions dispatch benchmark: {sessions} sessions with an agent, {rate} appends/s, {seconds} s x {rounds} rounds, {Environment.ProcessorCount} cores");
+        var at = Array.IndexOf(args, "--notices");
+        var providers = (at >= 0 && at + 1 < args.Length ? args[at + 1] : "memory,adonet").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        Console.WriteLine($"Sessions dispatch benchmark: {sessions} sessions with an agent, {rate} appends/s, {seconds} s x {rounds} rounds, notices on {string.Join(" and ", providers)}, {Environment.ProcessorCount} cores");
 
-        var dataDirectory = Path.Combine(Path.GetTempPath(), $"sessions-bench-{Environment.ProcessId}");
-        await using var embedded = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = dataDirectory, DatabaseName = "sessions_bench" }, NullLogger.Instance, CancellationToken.None);
+        var summaries = new List<string>();
+        foreach (var provider in providers)
+        {
+            summaries.Add(await RunProviderAsync(provider, sessions, rate, seconds, rounds));
+        }
+
+        Console.WriteLine();
+        summaries.ForEach(Console.WriteLine);
+    }
+
+    /// <summary>
+    /// One gateway (on a fresh PostgreSQL) whose notices run on <paramref name="provider"/> (Memory or AdoNet): its
+    /// idle CPU, then rounds alternating the baseline and dispatch. Returns the summary line.
+    /// </summary>
+    private static async Task<string> RunProviderAsync(string provider, int sessions, int rate, int seconds, int rounds)
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), $"sessions-bench-{Environment.ProcessId}-{provider}");
         try
         {
+            // Declared in the try, so PostgreSQL stops (after the gateway) before its folder is removed.
+            await using var embedded = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = dataDirectory, DatabaseName = "sessions_bench" }, NullLogger.Instance, CancellationToken.None);
             await using var sink = await WebhookSink.StartAsync();
             await using var gateway = new SiloProcess("bench-silo", embedded.ConnectionString, "bench", new Dictionary<string, string?>
             {
                 ["DOTNET_gcServer"] = "1",
                 ["Sessions__Webhooks__AllowLoopback"] = "true",
+                ["Sessions__Webhooks__NoticeStream"] = provider,
             });
             gateway.Start();
             await gateway.WaitReadyAsync(TimeSpan.FromSeconds(60));
             var sessionIds = await SetUpAsync(gateway, sink, sessions);
+            var cpu = new CpuMeter(gateway.Pid);
+
+            Console.WriteLine();
+            Console.WriteLine($"Notices on {provider}:");
+            var idle = await cpu.MeasureAsync(() => Task.Delay(TimeSpan.FromSeconds(10)));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"idle for 10 s: gateway {idle.Gateway / 10:0.000} cores, PostgreSQL {idle.Database / 10:0.000} cores"));
 
             using var appender = new FixedRateAppender(NewHttpClient(gateway.BaseAddress), sessionIds, rate);
             using var poster = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, UseProxy = false }) { BaseAddress = sink.BaseAddress };
             await RoundAsync("warm-up", 0, seconds: 3, () => appender.RunAsync(0, TimeSpan.FromSeconds(3), 0), sink, Agent);
 
-            Console.WriteLine();
-            Console.WriteLine("Append (or POST) sent -> webhook arrival, first arrival of each message:");
-            Console.WriteLine($"{"",-26} {"messages",8} {"arrived",8} {"p50 ms",8} {"p99 ms",8} {"max ms",8} | {"requests",8} {"msgs/req",8}");
+            Console.WriteLine("Append (or POST) sent -> webhook arrival, first arrival of each message; CPU seconds per 1,000 messages:");
+            Console.WriteLine($"{"",-26} {"messages",8} {"arrived",8} {"p50 ms",8} {"p99 ms",8} {"max ms",8} | {"requests",8} {"msgs/req",8} | {"gw cpu",7} {"db cpu",7}");
             var baseline = new List<double[]>();
             var dispatch = new List<double[]>();
             for (var round = 1; round <= rounds; round++)
@@ -60,13 +85,14 @@ internal static class DispatchBenchmark
                 var direct = round * 2 - 1;
                 baseline.Add(await RoundAsync($"round {round} baseline", direct, seconds, () => PostDirectAsync(poster, direct, rate, TimeSpan.FromSeconds(seconds)), sink, Direct));
                 var viaAgent = round * 2;
-                dispatch.Add(await RoundAsync($"round {round} dispatch", viaAgent, seconds, () => appender.RunAsync(viaAgent, TimeSpan.FromSeconds(seconds), 0), sink, Agent));
+                dispatch.Add(await RoundAsync($"round {round} dispatch", viaAgent, seconds, () => appender.RunAsync(viaAgent, TimeSpan.FromSeconds(seconds), 0), sink, Agent, cpu));
             }
 
             double Median(List<double[]> runs, double q) => runs.Select(r => Percentile(r, q)).Order().ElementAt(runs.Count / 2);
-            Console.WriteLine($"medians over rounds: baseline p50 {Median(baseline, 0.5):0.00} ms, p99 {Median(baseline, 0.99):0.00} ms; "
+            return string.Create(CultureInfo.InvariantCulture, $"{provider,-7} medians over rounds: baseline p50 {Median(baseline, 0.5):0.00} ms, p99 {Median(baseline, 0.99):0.00} ms; "
                 + $"dispatch p50 {Median(dispatch, 0.5):0.00} ms, p99 {Median(dispatch, 0.99):0.00} ms; "
-                + $"ratio p50 {Median(dispatch, 0.5) / Median(baseline, 0.5):0.0}x, p99 {Median(dispatch, 0.99) / Median(baseline, 0.99):0.0}x");
+                + $"ratio p50 {Median(dispatch, 0.5) / Median(baseline, 0.5):0.0}x, p99 {Median(dispatch, 0.99) / Median(baseline, 0.99):0.0}x; "
+                + $"idle gateway {idle.Gateway / 10:0.000} cores, PostgreSQL {idle.Database / 10:0.000} cores");
         }
         finally
         {
@@ -93,32 +119,40 @@ internal static class DispatchBenchmark
         return ids;
     }
 
-    /// <summary>Runs one round and waits (up to 10 s of quiet) for its messages; prints and returns the sorted lags in ms.</summary>
-    private static async Task<double[]> RoundAsync(string label, int round, int seconds, Func<Task<AppendRun>> run, WebhookSink sink, string agent)
+    /// <summary>
+    /// Runs one round and waits (up to 10 s of quiet) for its messages; prints and returns the sorted lags in ms, and
+    /// with <paramref name="cpu"/> the CPU the gateway and PostgreSQL spent on the round per 1,000 messages.
+    /// </summary>
+    private static async Task<double[]> RoundAsync(string label, int round, int seconds, Func<Task<AppendRun>> run, WebhookSink sink, string agent, CpuMeter? cpu = null)
     {
-        var sent = (await run()).Acknowledged;
+        var sent = 0;
         var lags = Array.Empty<double>();
         var requests = 0;
-        var quietSince = Stopwatch.GetTimestamp();
-        while (Stopwatch.GetElapsedTime(quietSince) < TimeSpan.FromSeconds(10))
+        var spent = await (cpu ?? CpuMeter.None).MeasureAsync(async () =>
         {
-            var (nowLags, nowRequests) = LagsOf(sink, agent, round);
-            if (nowLags.Length != lags.Length)
+            sent = (await run()).Acknowledged;
+            var quietSince = Stopwatch.GetTimestamp();
+            while (Stopwatch.GetElapsedTime(quietSince) < TimeSpan.FromSeconds(10))
             {
-                quietSince = Stopwatch.GetTimestamp();
+                var (nowLags, nowRequests) = LagsOf(sink, agent, round);
+                if (nowLags.Length != lags.Length)
+                {
+                    quietSince = Stopwatch.GetTimestamp();
+                }
+
+                (lags, requests) = (nowLags, nowRequests);
+                if (lags.Length >= sent)
+                {
+                    break;
+                }
+
+                await Task.Delay(50);
             }
+        });
 
-            (lags, requests) = (nowLags, nowRequests);
-            if (lags.Length >= sent)
-            {
-                break;
-            }
-
-            await Task.Delay(50);
-        }
-
+        var perThousand = cpu is null || sent == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $" | {spent.Gateway * 1000 / sent,7:0.00} {spent.Database * 1000 / sent,7:0.00}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{label,-26} {sent,8} {lags.Length,8} {Percentile(lags, 0.5),8:0.00} {Percentile(lags, 0.99),8:0.00} {(lags.Length > 0 ? lags[^1] : double.NaN),8:0.0} | {requests,8} {(requests > 0 ? lags.Length / (double)requests : 0),8:0.00}"));
+            $"{label,-26} {sent,8} {lags.Length,8} {Percentile(lags, 0.5),8:0.00} {Percentile(lags, 0.99),8:0.00} {(lags.Length > 0 ? lags[^1] : double.NaN),8:0.0} | {requests,8} {(requests > 0 ? lags.Length / (double)requests : 0),8:0.00}{perThousand}"));
         return lags;
     }
 

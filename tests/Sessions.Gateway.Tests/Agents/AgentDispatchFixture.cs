@@ -8,7 +8,7 @@ namespace Sessions.Gateway.Tests.Agents;
 /// A gateway whose agents deliver to a <see cref="WebhookSink"/> on loopback, with a quick retry schedule and a short
 /// timeout, so failures play out within a test.
 /// </summary>
-public sealed class AgentDispatchFixture : GatewayFixture
+public class AgentDispatchFixture : GatewayFixture
 {
     public const int MaxAttempts = 12;
     private WebhookSink? _sink;

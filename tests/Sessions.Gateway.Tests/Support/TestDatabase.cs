@@ -69,7 +69,8 @@ public sealed class TestDatabase(string connectionString) : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
-    private async Task<T> ScalarAsync<T>(string sql)
+    /// <summary>The first column of the first row of <paramref name="sql"/>, for looking at tables no helper here covers.</summary>
+    public async Task<T> ScalarAsync<T>(string sql)
     {
         await using var command = _dataSource.CreateCommand(sql);
         return (T)(await command.ExecuteScalarAsync())!;

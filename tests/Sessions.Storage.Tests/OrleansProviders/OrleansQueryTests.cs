@@ -46,6 +46,14 @@ public sealed partial class OrleansQueryTests(ITestOutputHelper output)
         ["ReadRangeRows2Key"] = ["ServiceId", "BeginHash", "EndHash"],
         ["DeleteReminderRowKey"] = ["ServiceId", "GrainId", "ReminderName", "Version"],
         ["DeleteReminderRowsKey"] = ["ServiceId"],
+
+        // Streams
+        ["QueueStreamMessageKey"] = ["ServiceId", "ProviderId", "QueueId", "Payload", "ExpiryTimeout"],
+        ["GetStreamMessagesKey"] = ["ServiceId", "ProviderId", "QueueId", "MaxCount", "MaxAttempts", "VisibilityTimeout", "RemovalTimeout", "EvictionInterval", "EvictionBatchSize"],
+        ["ConfirmStreamMessagesKey"] = ["ServiceId", "ProviderId", "QueueId", "Items"],
+        ["FailStreamMessageKey"] = ["ServiceId", "ProviderId", "QueueId", "MessageId", "MaxAttempts", "RemovalTimeout"],
+        ["EvictStreamMessagesKey"] = ["ServiceId", "ProviderId", "QueueId", "MaxCount", "MaxAttempts", "RemovalTimeout"],
+        ["EvictStreamDeadLettersKey"] = ["ServiceId", "ProviderId", "QueueId", "MaxCount"],
     };
 
     /// <summary>Keys a provider uses when present but does without (the others make it refuse to start).</summary>
@@ -70,16 +78,17 @@ public sealed partial class OrleansQueryTests(ITestOutputHelper output)
     [Fact]
     public void The_required_keys_are_those_the_provider_packages_check_for()
     {
-        // The clustering and reminder providers refuse to start unless every property of their DbStoredQueries
+        // The clustering, reminder and stream providers refuse to start unless every property of their DbStoredQueries
         // names an installed key; the grain storage looks its keys up in its initialization query.
         var clustering = RequiredBy(typeof(AdoNetClusteringTable).Assembly, "Orleans.Clustering.AdoNet.Storage.DbStoredQueries");
         var reminders = RequiredBy(
             typeof(Orleans.Configuration.AdoNetReminderTableOptions).Assembly, "Orleans.Reminders.AdoNet.Storage.DbStoredQueries");
+        var streams = RequiredBy(typeof(Orleans.Configuration.AdoNetStreamOptions).Assembly, "Orleans.Streaming.AdoNet.Storage.DbStoredQueries");
         var storage = Contract.Keys.Where(key => AdoNetGrainStorage.DefaultInitializationQuery.Contains($"'{key}'", StringComparison.Ordinal));
 
         Assert.Equal(
             Contract.Keys.Except(Optional).Order(StringComparer.Ordinal),
-            clustering.Concat(reminders).Concat(storage.Except(Optional)).Order(StringComparer.Ordinal));
+            clustering.Concat(reminders).Concat(streams).Concat(storage.Except(Optional)).Order(StringComparer.Ordinal));
         Assert.Contains("DeleteStorageKey", storage);
     }
 
