@@ -8,6 +8,7 @@ using Sessions.Storage.Messages;
 using Sessions.Storage.Participants;
 using Sessions.Storage.Replies;
 using Sessions.Storage.Sessions;
+using Sessions.Storage.Tokens;
 
 namespace Sessions.Storage;
 
@@ -31,6 +32,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<AgentStore>();
         services.AddSingleton<DeliveryStore>();
         services.AddSingleton<DispatchBacklog>();
+        services.AddSingleton<ParticipantTokenStore>();
         return services;
     }
 }

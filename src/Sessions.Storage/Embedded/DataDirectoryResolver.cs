@@ -13,8 +13,9 @@ internal static class DataDirectoryResolver
 {
     private const string FallbackRoot = "/var/tmp/sessions";
 
-    // What EmbeddedPostgres keeps in a data folder (see PostgresCluster and DataDirectoryLock).
-    private static readonly HashSet<string> OwnEntries = ["pgdata", "pgdata.initdb", "postgres.log", "embedded-postgres.lock"];
+    // What EmbeddedPostgres keeps in a data folder (see PostgresCluster and DataDirectoryLock), and the admin key the
+    // gateway generates next to it when none is configured.
+    private static readonly HashSet<string> OwnEntries = ["pgdata", "pgdata.initdb", "postgres.log", "embedded-postgres.lock", "admin.key"];
 
     public static async Task<string> ResolveAsync(string requested, PostgresOsUser osUser, ILogger logger, CancellationToken ct)
     {

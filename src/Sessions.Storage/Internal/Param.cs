@@ -23,6 +23,8 @@ internal static class Param
     public static NpgsqlParameter NullableInteger(int? value) =>
         new() { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)value ?? DBNull.Value };
 
+    public static NpgsqlParameter Bytea(byte[] value) => new NpgsqlParameter<byte[]> { NpgsqlDbType = NpgsqlDbType.Bytea, TypedValue = value };
+
     public static NpgsqlParameter Uuid(Guid value) => new NpgsqlParameter<Guid> { TypedValue = value };
 
     public static NpgsqlParameter TimestampTz(DateTimeOffset? value) =>
