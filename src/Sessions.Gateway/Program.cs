@@ -1,4 +1,5 @@
 using Sessions.Gateway;
+using Sessions.Gateway.Hosting;
 using Sessions.Storage.Embedded;
 
 try
@@ -7,10 +8,10 @@ try
     await gateway.RunAsync();
     return 0;
 }
-catch (EmbeddedPostgresException e)
+catch (Exception e) when (e is EmbeddedPostgresException or GatewayStartupException)
 {
-    // No PostgreSQL installed, or its data folder unusable: something for the operator to fix, so the message
-    // (written to be read on its own) and no stack trace.
+    // No PostgreSQL installed, its data folder unusable, no admin key: something for the operator to fix, so the
+    // message (written to be read on its own) and no stack trace.
     await Console.Error.WriteLineAsync(e.Message);
     return 1;
 }

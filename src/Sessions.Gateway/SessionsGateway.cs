@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Sessions.Gateway.Authentication;
 using Sessions.Gateway.Hosting;
 using Sessions.Storage.Migrations;
 
@@ -11,9 +12,10 @@ namespace Sessions.Gateway;
 
 /// <summary>
 /// Composes the gateway: one place that both <c>Program</c> and the tests call, so the host under test is the host
-/// that ships. Building resolves the database first (configured, or a private embedded server), then registers the
-/// services (the Orleans silo among them), builds the app, maps the routes and applies the schema migrations (the
-/// Orleans provider tables among them), all before the silo starts or anything is served.
+/// that ships. Building resolves the database first (configured, or a private embedded server) and the admin keys
+/// (configured, or the embedded server's generated one), then registers the services (the Orleans silo among them),
+/// builds the app, maps the routes and applies the schema migrations (the Orleans provider tables among them), all
+/// before the silo starts or anything is served.
 /// </summary>
 public static class SessionsGateway
 {
@@ -53,7 +55,9 @@ public static class SessionsGateway
         try
         {
             database = await GatewayDatabase.OpenAsync(builder.Configuration, logger, ct).ConfigureAwait(false);
+            var adminKeys = AdminKeySource.Resolve(builder.Configuration, database.Embedded, logger);
             builder.AddGatewayServices(database.ConnectionString);
+            builder.AddGatewayAuthentication(adminKeys);
             app = builder.Build();
             app.UseGatewayPipeline();
             await MigrationRunner.ApplyAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), logger, ct).ConfigureAwait(false);

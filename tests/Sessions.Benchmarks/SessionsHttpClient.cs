@@ -1,17 +1,18 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Sessions.Testing;
 
 namespace Sessions.Benchmarks;
 
 /// <summary>The few HTTP API calls the benchmark makes, over one pooled client with enough connections for every loop.</summary>
 internal sealed class SessionsHttpClient(Uri address, int connections) : IDisposable
 {
-    private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = connections, UseProxy = false })
+    private readonly HttpClient _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, UseProxy = false })
     {
         BaseAddress = address,
         Timeout = TimeSpan.FromSeconds(30),
-    };
+    }.Authorize();
 
     public Task CreateParticipantAsync(string id) =>
         PostAsync("/api/participants", $$"""{"id":"{{id}}","kind":"human"}""", HttpStatusCode.Created);

@@ -26,12 +26,13 @@ public static class HealthEndpoints
 
     public static WebApplication MapHealthEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).WithTags("Health");
+        // The only routes open without a token: probes (kubelet, load balancers) carry none.
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).WithTags("Health").AllowAnonymous();
         app.MapHealthChecks("/readyz", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = WriteReadinessAsync,
-        }).WithTags("Health");
+        }).WithTags("Health").AllowAnonymous();
         return app;
     }
 

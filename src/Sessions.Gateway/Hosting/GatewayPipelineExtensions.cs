@@ -7,6 +7,8 @@ using Sessions.Gateway.Api.Participants;
 using Sessions.Gateway.Api.Presence;
 using Sessions.Gateway.Api.Replies;
 using Sessions.Gateway.Api.Sessions;
+using Sessions.Gateway.Api.Tokens;
+using Sessions.Gateway.Authentication;
 using Sessions.Gateway.Health;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Realtime;
@@ -15,15 +17,20 @@ namespace Sessions.Gateway.Hosting;
 
 public static class GatewayPipelineExtensions
 {
-    /// <summary>Error handling first (so every failure is a problem+json), then health, OpenAPI and the API routes.</summary>
+    /// <summary>
+    /// Error handling first (so every failure is a problem+json), then authentication (every route but the health
+    /// checks needs a bearer token), then health, OpenAPI and the API routes.
+    /// </summary>
     public static WebApplication UseGatewayPipeline(this WebApplication app)
     {
         app.UseGatewayProblems();
         app.UseWebSockets();
+        app.UseGatewayAuthentication();
         app.MapHealthEndpoints();
         app.MapMetricsEndpoint();
         app.MapOpenApi();
         app.MapParticipantsApi();
+        app.MapTokensApi();
         app.MapSessionsApi();
         app.MapMessagesApi();
         app.MapRepliesApi();

@@ -40,6 +40,13 @@ internal static class ProblemCatalog
         [ProblemCodes.NotReady] = (StatusCodes.Status503ServiceUnavailable, "Not ready"),
         [ProblemCodes.Internal] = (StatusCodes.Status500InternalServerError, "Internal error"),
         [ProblemCodes.WebSocketRequired] = (StatusCodes.Status400BadRequest, "WebSocket upgrade required"),
+        [ProblemCodes.TokenMissing] = (StatusCodes.Status401Unauthorized, "Bearer token required"),
+        [ProblemCodes.TokenMalformed] = (StatusCodes.Status401Unauthorized, "Malformed bearer token"),
+        [ProblemCodes.TokenUnknown] = (StatusCodes.Status401Unauthorized, "Unknown bearer token"),
+        [ProblemCodes.TokenRevoked] = (StatusCodes.Status401Unauthorized, "Bearer token revoked"),
+        [ProblemCodes.TokenExpired] = (StatusCodes.Status401Unauthorized, "Bearer token expired"),
+        [ProblemCodes.AdminRequired] = (StatusCodes.Status403Forbidden, "Admin key required"),
+        [ProblemCodes.TokenNotFound] = (StatusCodes.Status404NotFound, "Token not found"),
     };
 
     public static bool IsKnown(string code) => Entries.ContainsKey(code);
@@ -51,6 +58,8 @@ internal static class ProblemCatalog
     /// <summary>The code for a status the framework produced on its own (an unmatched route, a bad request line...).</summary>
     public static string CodeForStatus(int status) => status switch
     {
+        StatusCodes.Status401Unauthorized => ProblemCodes.TokenMissing,
+        StatusCodes.Status403Forbidden => ProblemCodes.AdminRequired,
         StatusCodes.Status404NotFound => ProblemCodes.NotFound,
         StatusCodes.Status405MethodNotAllowed => ProblemCodes.MethodNotAllowed,
         StatusCodes.Status413PayloadTooLarge => ProblemCodes.PayloadTooLarge,

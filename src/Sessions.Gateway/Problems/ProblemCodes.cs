@@ -18,6 +18,19 @@ public static class ProblemCodes
     public const string Internal = "internal";
     public const string WebSocketRequired = "websocket-required";
 
+    // Authentication (401): why the request's bearer token was not accepted.
+    public const string TokenMissing = "token-missing";
+    public const string TokenMalformed = "token-malformed";
+    public const string TokenUnknown = "token-unknown";
+    public const string TokenRevoked = "token-revoked";
+    public const string TokenExpired = "token-expired";
+
+    /// <summary>403: an authenticated caller that is not an admin, on an admin-only route.</summary>
+    public const string AdminRequired = "admin-required";
+
+    /// <summary>404: the participant has no token with that id.</summary>
+    public const string TokenNotFound = "token-not-found";
+
     /// <summary>The URN clients match on.</summary>
     public static string TypeOf(string code) => $"urn:sessions:problem:{code}";
 }

@@ -59,6 +59,9 @@ internal static class Frames
 
     public static ControlFrame Unsubscribed(string topic) => Control("unsubscribed", w => w.WriteString("topic", topic));
 
+    /// <summary><c>{"type":"close","reason":…}</c>: why the server ends an event stream (WebSockets say it in their close).</summary>
+    public static ControlFrame Close(string reason) => Control("close", w => w.WriteString("reason", reason));
+
     public static ControlFrame Pong(string? id) => Control("pong", w => WriteRef(w, "id", id));
 
     public static ControlFrame Ack(string? requestId, long seq, string messageId, string? clientMessageId, bool created, string sessionId) =>

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
 using Sessions.Gateway.Api.Sessions;
+using Sessions.Gateway.Authentication;
 using Sessions.Gateway.Grains;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
@@ -16,25 +17,33 @@ namespace Sessions.Gateway.Realtime;
 
 /// <summary>
 /// <c>GET /ws</c> (one WebSocket, many topics) and <c>GET /api/sessions/{id}/events</c> (Server-Sent Events of one
-/// session). Both resume after a seq, exclusive, with no gap and no duplicate at the seam; see the README.
+/// session). Both resume after a seq, exclusive, with no gap and no duplicate at the seam; see the README. They take
+/// the bearer token from the query too (browsers cannot send headers there), and end a connection whose token is
+/// revoked or expires (<see cref="ConnectionTokens"/>).
 /// </summary>
 public static partial class RealtimeEndpoints
 {
     /// <summary>The reason a connection ends with when this silo shuts down: reconnect (to another silo) and resume.</summary>
     public const string ServerShutdown = "server-shutdown";
 
+    // The reasons of connections the client ended: nobody is left to tell why.
+    private const string ClientClosed = "client-closed";
+    private const string ClientGone = "client-gone";
+
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
 
     public static IEndpointRouteBuilder MapRealtimeEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("ws", WebSocketAsync).WithTags("Realtime").ProducesProblem(StatusCodes.Status400BadRequest);
+        routes.MapGet("ws", WebSocketAsync).WithTags("Realtime").AcceptsQueryAccessToken().ProducesProblem(StatusCodes.Status400BadRequest);
         routes.MapGet("api/sessions/{id}/events", SessionEventsAsync)
             .WithTags("Realtime")
+            .AcceptsQueryAccessToken()
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         routes.MapGet("api/participants/{id}/inbox/events", InboxEventsAsync)
             .WithTags("Realtime")
+            .AcceptsQueryAccessToken()
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
@@ -47,6 +56,7 @@ public static partial class RealtimeEndpoints
         [FromServices] ChatSessionGrains sessions,
         [FromServices] IOptions<RealtimeOptions> realtime,
         [FromServices] IOptions<LimitsOptions> limits,
+        [FromServices] ConnectionTokens tokens,
         [FromServices] IHostApplicationLifetime lifetime,
         [FromServices] ILoggerFactory loggers)
     {
@@ -64,6 +74,7 @@ public static partial class RealtimeEndpoints
             KeepAliveTimeout = options.KeepAliveTimeout,
         }).ConfigureAwait(false);
         using var connection = connections.Open();
+        using var watch = tokens.Watch(connection, context.User);
         using var stopping = lifetime.ApplicationStopping.Register(() => connection.End(ServerShutdown));
         using var reading = new CancellationTokenSource();
         var logger = loggers.CreateLogger(typeof(RealtimeEndpoints));
@@ -75,13 +86,13 @@ public static partial class RealtimeEndpoints
         {
             // The client closed, or broke a rule (the reason says which); the server answers with its close.
             var violation = await reader.ConfigureAwait(false);
-            connection.End(violation?.Reason ?? "client-closed");
+            connection.End(violation?.Reason ?? ClientClosed);
             await writer.ConfigureAwait(false);
             await CloseAsync(socket, violation?.Status ?? WebSocketCloseStatus.NormalClosure, violation?.Reason ?? "").ConfigureAwait(false);
         }
         else
         {
-            // The server ended it (slow consumer, shutdown): say why, then wait briefly for the client's close.
+            // The server ended it (slow consumer, shutdown, token revoked or expired): say why, then wait briefly for the client's close.
             var reason = connection.EndReason ?? "server-error";
             var status = reason == ServerShutdown ? WebSocketCloseStatus.EndpointUnavailable : WebSocketCloseStatus.PolicyViolation;
             await CloseAsync(socket, status, reason).ConfigureAwait(false);
@@ -89,7 +100,7 @@ public static partial class RealtimeEndpoints
             await reader.ConfigureAwait(false);
         }
 
-        LogClosed(logger, connection.EndReason ?? "client-closed");
+        LogClosed(logger, connection.EndReason ?? ClientClosed);
     }
 
     public static async Task SessionEventsAsync(
@@ -102,6 +113,7 @@ public static partial class RealtimeEndpoints
         [FromServices] ChatSessionGrains sessions,
         [FromServices] IOptions<RealtimeOptions> realtime,
         [FromServices] IOptions<LimitsOptions> limits,
+        [FromServices] ConnectionTokens tokens,
         [FromServices] IHostApplicationLifetime lifetime)
     {
         // Browsers' EventSource sends Last-Event-ID itself on reconnects; the query parameter serves a first connect.
@@ -121,6 +133,7 @@ public static partial class RealtimeEndpoints
         }
 
         using var connection = connections.Open();
+        using var watch = tokens.Watch(connection, context.User);
         // Before the response starts: an unknown session is still a 404 problem (through the exception handler).
         var topic = await subscriptions.SubscribeAsync(connection, id, afterSeq).ConfigureAwait(false);
         try
@@ -145,9 +158,11 @@ public static partial class RealtimeEndpoints
         [FromServices] ChatSessionGrains sessions,
         [FromServices] IOptions<RealtimeOptions> realtime,
         [FromServices] IOptions<LimitsOptions> limits,
+        [FromServices] ConnectionTokens tokens,
         [FromServices] IHostApplicationLifetime lifetime)
     {
         using var connection = connections.Open();
+        using var watch = tokens.Watch(connection, context.User);
         InboxTopic topic;
         try
         {
@@ -175,13 +190,28 @@ public static partial class RealtimeEndpoints
     private static async Task StreamAsync(HttpContext context, RealtimeConnection connection, IHostApplicationLifetime lifetime)
     {
         using var stopping = lifetime.ApplicationStopping.Register(() => connection.End(ServerShutdown));
-        using var aborted = context.RequestAborted.Register(() => connection.End("client-closed"));
+        using var aborted = context.RequestAborted.Register(() => connection.End(ClientClosed));
         var response = context.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         await response.StartAsync(context.RequestAborted).ConfigureAwait(false);
-        await WriteUntilEndedAsync(connection, new ServerSentEventsTransport(response)).ConfigureAwait(false);
+        var transport = new ServerSentEventsTransport(response);
+        await WriteUntilEndedAsync(connection, transport).ConfigureAwait(false);
+
+        // The server ended the stream: its last event says why (a stream has no close status to carry it).
+        if (connection.EndReason is { } reason and not (ClientClosed or ClientGone) && !context.RequestAborted.IsCancellationRequested)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            timeout.CancelAfter(CloseHandshakeTimeout);
+            try
+            {
+                await transport.WriteCloseAsync(reason, timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or IOException or ObjectDisposedException)
+            {
+            }
+        }
     }
 
     /// <summary>Runs the writer; however it stops (ended, or the client gone mid-write), the connection is ended.</summary>
@@ -196,7 +226,7 @@ public static partial class RealtimeEndpoints
         }
         finally
         {
-            connection.End("client-gone");
+            connection.End(ClientGone);
         }
     }
 

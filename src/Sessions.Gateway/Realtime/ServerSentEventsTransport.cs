@@ -42,6 +42,12 @@ internal sealed class ServerSentEventsTransport(HttpResponse response) : IRealti
         await response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The stream's last event, when the server ends it: <c>event: close</c>, <c>data: {"type":"close","reason":…}</c>.</summary>
+    public async ValueTask WriteCloseAsync(string reason, CancellationToken cancellationToken)
+    {
+        await WriteControlAsync(Frames.Close(reason), cancellationToken).ConfigureAwait(false);
+    }
+
     // Payloads are compact JSON (no raw newlines), so each fits on one data line.
     private void Write(ReadOnlySpan<byte> bytes) => response.BodyWriter.Write(bytes);
 

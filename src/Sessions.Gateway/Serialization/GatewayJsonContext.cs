@@ -9,6 +9,7 @@ using Sessions.Gateway.Api.Participants;
 using Sessions.Gateway.Api.Presence;
 using Sessions.Gateway.Api.Replies;
 using Sessions.Gateway.Api.Sessions;
+using Sessions.Gateway.Api.Tokens;
 
 namespace Sessions.Gateway.Serialization;
 
@@ -46,6 +47,9 @@ namespace Sessions.Gateway.Serialization;
 [JsonSerializable(typeof(DeliveryView))]
 [JsonSerializable(typeof(RecoverDeliveriesRequest))]
 [JsonSerializable(typeof(RecoveredDeliveries))]
+[JsonSerializable(typeof(IssueTokenRequest))]
+[JsonSerializable(typeof(IssuedToken))]
+[JsonSerializable(typeof(TokenList))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sessions.Benchmarks.Realtime;
 using Sessions.Storage.Embedded;
+using Sessions.Testing;
 using Sessions.Testing.Cluster;
 using Sessions.Testing.Webhooks;
 
@@ -226,7 +227,8 @@ internal static class DispatchBenchmark
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
     private static HttpClient NewHttpClient(Uri address) =>
-        new(new SocketsHttpHandler { MaxConnectionsPerServer = 256, UseProxy = false }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, UseProxy = false }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) }
+            .Authorize();
 
     private static async Task<JsonElement> ExpectAsync(HttpResponseMessage response, HttpStatusCode status)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sessions.Storage.Embedded;
+using Sessions.Testing;
 using Sessions.Testing.Cluster;
 
 namespace Sessions.Benchmarks.Realtime;
@@ -240,7 +241,8 @@ internal static class RealtimeBenchmark
     }
 
     private static HttpClient NewHttpClient(Uri address) =>
-        new(new SocketsHttpHandler { MaxConnectionsPerServer = 256, UseProxy = false }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, UseProxy = false }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) }
+            .Authorize();
 
     private static int CountLines(SiloProcess process, string text) =>
         process.Output.Split('\n').Count(line => line.Contains(text, StringComparison.Ordinal));

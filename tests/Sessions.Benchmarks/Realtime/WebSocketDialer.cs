@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
+using Sessions.Testing;
 
 namespace Sessions.Benchmarks.Realtime;
 
@@ -30,7 +31,9 @@ internal static class WebSocketDialer
             await socket.ConnectAsync(server, cancellationToken).ConfigureAwait(false);
             var stream = new NetworkStream(socket, ownsSocket: true);
             var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-            var request = $"GET {path} HTTP/1.1\r\nHost: {server}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
+            // The tests' admin key, which the benchmark's gateways are configured with (the plain baseline ignores it).
+            var request = $"GET {path} HTTP/1.1\r\nHost: {server}\r\nAuthorization: Bearer {TestCredentials.AdminKey}\r\n"
+                + $"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
             await stream.WriteAsync(Encoding.ASCII.GetBytes(request), cancellationToken).ConfigureAwait(false);
             await ReadUpgradeAsync(stream, key, cancellationToken).ConfigureAwait(false);
             var webSocket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero });

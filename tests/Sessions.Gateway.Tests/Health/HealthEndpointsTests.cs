@@ -32,7 +32,7 @@ public sealed class HealthEndpointsTests(GatewayFixture gateway) : IClassFixture
         var stopping = await GatewayFixture.StartGatewayAsync(connectionString, new Dictionary<string, string?> { ["Sessions:Shutdown:DrainDelay"] = "00:00:05" });
         await using (stopping)
         {
-            using var client = new HttpClient { BaseAddress = new Uri(stopping.Addresses.First()) };
+            using var client = new HttpClient { BaseAddress = new Uri(stopping.Addresses.First()) }.Authorize();
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/readyz")).StatusCode);
 
             var stop = stopping.StopAsync();
@@ -51,7 +51,7 @@ public sealed class HealthEndpointsTests(GatewayFixture gateway) : IClassFixture
     {
         var connectionString = await TestPostgres.CreateDatabaseAsync("vanishing");
         await using var doomed = await GatewayFixture.StartGatewayAsync(connectionString);
-        using var client = new HttpClient { BaseAddress = new Uri(doomed.Addresses.First()) };
+        using var client = new HttpClient { BaseAddress = new Uri(doomed.Addresses.First()) }.Authorize();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/readyz")).StatusCode);
 
         var database = new NpgsqlConnectionStringBuilder(connectionString).Database;

@@ -11,7 +11,7 @@ public sealed class SessionsGatewayTests
         var connectionString = await TestPostgres.CreateDatabaseAsync("defaults");
 
         await using var gateway = await SessionsGateway.BuildAsync([], builder =>
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Sessions"] = connectionString, ["SESSIONS_SILO_PORT"] = "0", ["SESSIONS_GATEWAY_PORT"] = "0" }));
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Sessions"] = connectionString, ["SESSIONS_SILO_PORT"] = "0", ["SESSIONS_GATEWAY_PORT"] = "0", [TestCredentials.AdminKeyVariable] = TestCredentials.AdminKey }));
 
         Assert.Equal(SessionsGateway.DefaultUrl, gateway.PublicUrls);
         Assert.Equal("http://127.0.0.1:5080", SessionsGateway.DefaultUrl);
@@ -24,7 +24,7 @@ public sealed class SessionsGatewayTests
         var connectionString = await TestPostgres.CreateDatabaseAsync("urls");
 
         await using var gateway = await SessionsGateway.BuildAsync(["--urls", "http://127.0.0.1:0"], builder =>
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Sessions"] = connectionString, ["SESSIONS_SILO_PORT"] = "0", ["SESSIONS_GATEWAY_PORT"] = "0" }));
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Sessions"] = connectionString, ["SESSIONS_SILO_PORT"] = "0", ["SESSIONS_GATEWAY_PORT"] = "0", [TestCredentials.AdminKeyVariable] = TestCredentials.AdminKey }));
         await gateway.StartAsync();
 
         var address = new Uri(Assert.Single(gateway.Addresses));
@@ -39,7 +39,7 @@ public sealed class SessionsGatewayTests
         var connectionString = await TestPostgres.CreateEmptyDatabaseAsync("unmigrated");
 
         await using (var gateway = await SessionsGateway.BuildAsync(["--urls", "http://127.0.0.1:0"], builder =>
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Sessions"] = connectionString, ["SESSIONS_SILO_PORT"] = "0", ["SESSIONS_GATEWAY_PORT"] = "0" })))
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Sessions"] = connectionString, ["SESSIONS_SILO_PORT"] = "0", ["SESSIONS_GATEWAY_PORT"] = "0", [TestCredentials.AdminKeyVariable] = TestCredentials.AdminKey })))
         {
         }
 

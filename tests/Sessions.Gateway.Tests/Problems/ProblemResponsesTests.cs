@@ -84,7 +84,7 @@ public sealed class ProblemResponsesTests(GatewayFixture gateway) : IClassFixtur
         var connectionString = await TestPostgres.CreateDatabaseAsync("broken");
         await using var database = new TestDatabase(connectionString);
         await using var broken = await GatewayFixture.StartGatewayAsync(connectionString);
-        using var client = new HttpClient { BaseAddress = new Uri(broken.Addresses.First()) };
+        using var client = new HttpClient { BaseAddress = new Uri(broken.Addresses.First()) }.Authorize();
         await database.ExecuteAsync("alter table participants rename to participants_gone");
 
         var response = await client.GetAsync("/api/participants/alice");

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Sessions.Gateway;
 using Sessions.Gateway.Hosting;
@@ -26,16 +27,28 @@ public class GatewayFixture : IAsyncLifetime
     /// <summary>Extra configuration (for example <c>Sessions:Limits:*</c>), on top of the defaults.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>Runs on the built gateway before it starts: tests map their own probes here.</summary>
+    protected virtual void BeforeStart(GatewayApp gateway)
+    {
+    }
+
     public virtual async Task InitializeAsync()
     {
         var connectionString = await TestPostgres.CreateDatabaseAsync("gateway");
         _database = new TestDatabase(connectionString);
-        _gateway = await StartGatewayAsync(connectionString, Settings);
-        _client = new HttpClient { BaseAddress = new Uri(_gateway.Addresses.First()) };
+        _gateway = await StartGatewayAsync(connectionString, Settings, beforeStart: BeforeStart);
+        _client = new HttpClient { BaseAddress = new Uri(_gateway.Addresses.First()) }.Authorize();
     }
 
-    /// <summary>Builds and starts a gateway on <paramref name="connectionString"/>, on a free loopback port.</summary>
-    public static async Task<GatewayApp> StartGatewayAsync(string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Builds and starts a gateway on <paramref name="connectionString"/>, on a free loopback port, with the tests' admin
+    /// key (<see cref="TestCredentials.AdminKey"/>) unless <paramref name="settings"/> say otherwise.
+    /// </summary>
+    public static async Task<GatewayApp> StartGatewayAsync(
+        string connectionString,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? configure = null,
+        Action<GatewayApp>? beforeStart = null)
     {
         var gateway = await SessionsGateway.BuildAsync(["--urls", "http://127.0.0.1:0"], builder =>
         {
@@ -49,11 +62,14 @@ public class GatewayFixture : IAsyncLifetime
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
                 // The tests' webhook sinks listen on 127.0.0.1; the default (refused) is tested on its own.
                 ["Sessions:Webhooks:AllowLoopback"] = "true",
+                [TestCredentials.AdminKeyVariable] = TestCredentials.AdminKey,
             });
             builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
+            configure?.Invoke(builder);
         });
         try
         {
+            beforeStart?.Invoke(gateway);
             await gateway.StartAsync();
             return gateway;
         }

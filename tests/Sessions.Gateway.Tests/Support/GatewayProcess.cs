@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Sessions.Testing;
 
 namespace Sessions.Gateway.Tests;
 
@@ -42,8 +43,8 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     };
 
     /// <summary>
-    /// Starts the gateway. Its environment is this process's, minus anything that would choose its database, plus
-    /// <paramref name="environment"/> (a null value removes a variable).
+    /// Starts the gateway. Its environment is this process's, minus anything that would choose its database, plus the
+    /// tests' admin key, plus <paramref name="environment"/> (a null value removes a variable).
     /// </summary>
     public static GatewayProcess Start(IReadOnlyDictionary<string, string?> environment, string? workingDirectory = null)
     {
@@ -61,6 +62,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         info.Environment["Logging__LogLevel__Npgsql"] = "Warning";
         info.Environment["SESSIONS_SILO_PORT"] = "0";
         info.Environment["SESSIONS_GATEWAY_PORT"] = "0";
+        info.Environment[TestCredentials.AdminKeyVariable] = TestCredentials.AdminKey;
         foreach (var (name, value) in environment)
         {
             if (value is null)
@@ -91,11 +93,14 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         return gateway;
     }
 
-    /// <summary>Waits until the gateway listens and <c>/readyz</c> answers 200; returns a client for it.</summary>
-    public async Task<HttpClient> WaitUntilReadyAsync()
+    /// <summary>
+    /// Waits until the gateway listens and <c>/readyz</c> answers 200; returns a client for it that sends
+    /// <paramref name="token"/> (default: the tests' admin key, which <see cref="Start"/> configures unless told not to).
+    /// </summary>
+    public async Task<HttpClient> WaitUntilReadyAsync(string token = TestCredentials.AdminKey)
     {
         var address = await _address.Task.WaitAsync(StartTimeout);
-        var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
+        var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) }.Authorize(token);
         await Sessions.Testing.Eventually.TrueAsync(async () =>
         {
             try

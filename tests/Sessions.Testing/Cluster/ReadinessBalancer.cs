@@ -32,10 +32,11 @@ public sealed class ReadinessBalancer : IAsyncDisposable
     {
         _backends = backends.ToList();
         _pollInterval = pollInterval ?? TimeSpan.FromMilliseconds(100);
+        // Requests carry the tests' admin key, as the silos' own clients do.
         _http = new HttpClient(new SocketsHttpHandler { UseProxy = false, ConnectCallback = ConnectAsync })
         {
             Timeout = TimeSpan.FromSeconds(30),
-        };
+        }.Authorize();
         _probe = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(1) };
         _polling = Task.Run(() => PollAsync(_stop.Token));
     }

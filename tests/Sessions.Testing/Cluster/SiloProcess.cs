@@ -37,8 +37,8 @@ public sealed class SiloProcess : IAsyncDisposable
         SiloPort = FreePorts.Next();
         GatewayPort = FreePorts.Next();
         BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}/");
-        Http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        _probe = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        Http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) }.Authorize();
+        _probe = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) }.Authorize();
     }
 
     public string Name { get; }
@@ -54,7 +54,7 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    /// <summary>A client of this silo's HTTP API (30 s timeout). It keeps working across restarts.</summary>
+    /// <summary>A client of this silo's HTTP API (30 s timeout), with the tests' admin key. It keeps working across restarts.</summary>
     public HttpClient Http { get; }
 
     /// <summary>How many times the process was started.</summary>
@@ -122,6 +122,7 @@ public sealed class SiloProcess : IAsyncDisposable
             info.Environment["SESSIONS_GATEWAY_PORT"] = GatewayPort.ToString(CultureInfo.InvariantCulture);
             info.Environment["SESSIONS_ADVERTISED_ADDRESS"] = "127.0.0.1";
             info.Environment["POD_NAME"] = Name;
+            info.Environment[TestCredentials.AdminKeyVariable] = TestCredentials.AdminKey;
             info.Environment["Logging__LogLevel__Default"] = "Warning";
             info.Environment["Logging__Console__FormatterName"] = "simple";
             info.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";

@@ -29,16 +29,57 @@ public sealed class WebSocketTestClient : IAsyncDisposable
 
     public WebSocketState State => _socket.State;
 
-    /// <summary>Connects to <c>/ws</c> of the gateway at <paramref name="httpBase"/>; with <paramref name="read"/> false nothing is ever read (a slow consumer).</summary>
-    public static async Task<WebSocketTestClient> ConnectAsync(Uri httpBase, bool read = true, int receiveBufferSize = 16 * 1024)
+    /// <summary>
+    /// Connects to <c>/ws</c> of the gateway at <paramref name="httpBase"/> with <paramref name="token"/> (default: the
+    /// tests' admin key; null sends none) in the Authorization header, or as <c>?access_token=</c> with
+    /// <paramref name="tokenInQuery"/>, as a browser must; with <paramref name="read"/> false nothing is ever read (a slow consumer).
+    /// </summary>
+    public static async Task<WebSocketTestClient> ConnectAsync(
+        Uri httpBase, bool read = true, int receiveBufferSize = 16 * 1024, string? token = TestCredentials.AdminKey, bool tokenInQuery = false)
+    {
+        var socket = Create(receiveBufferSize, token, tokenInQuery);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await socket.ConnectAsync(Address(httpBase, token, tokenInQuery), timeout.Token);
+        return new WebSocketTestClient(socket, read);
+    }
+
+    /// <summary>Tries to connect and expects the server to refuse the upgrade; returns the HTTP status and headers it answered with.</summary>
+    public static async Task<(System.Net.HttpStatusCode Status, IReadOnlyDictionary<string, IEnumerable<string>> Headers)> RefusedAsync(
+        Uri httpBase, string? token, bool tokenInQuery = false)
+    {
+        using var socket = Create(16 * 1024, token, tokenInQuery);
+        socket.Options.CollectHttpResponseDetails = true;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await socket.ConnectAsync(Address(httpBase, token, tokenInQuery), timeout.Token);
+        }
+        catch (WebSocketException)
+        {
+            return (socket.HttpStatusCode, socket.HttpResponseHeaders ?? new Dictionary<string, IEnumerable<string>>());
+        }
+
+        throw new InvalidOperationException("The server accepted the WebSocket it was expected to refuse.");
+    }
+
+    private static ClientWebSocket Create(int receiveBufferSize, string? token, bool tokenInQuery)
     {
         var socket = new ClientWebSocket();
         socket.Options.SetBuffer(receiveBufferSize, 16 * 1024);
-        var uri = new UriBuilder(httpBase) { Scheme = httpBase.Scheme == "https" ? "wss" : "ws", Path = "/ws" }.Uri;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await socket.ConnectAsync(uri, timeout.Token);
-        return new WebSocketTestClient(socket, read);
+        if (token is not null && !tokenInQuery)
+        {
+            socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
+        }
+
+        return socket;
     }
+
+    private static Uri Address(Uri httpBase, string? token, bool tokenInQuery) => new UriBuilder(httpBase)
+    {
+        Scheme = httpBase.Scheme == "https" ? "wss" : "ws",
+        Path = "/ws",
+        Query = token is not null && tokenInQuery ? $"access_token={Uri.EscapeDataString(token)}" : "",
+    }.Uri;
 
     public Task SendAsync(string json) => SendRawAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text);
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
+using Sessions.Gateway.Authentication;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
 using Sessions.Gateway.Serialization;
@@ -22,7 +23,8 @@ public static class AgentsApi
 {
     public static RouteGroupBuilder MapAgentsApi(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("api/agents").WithTags("Agents");
+        // Webhook URLs and secrets: for admin keys only.
+        var api = routes.MapGroup("api/agents").WithTags("Agents").RequireAuthorization(AuthPolicies.Admin);
         api.MapPost("", CreateAsync)
             .Accepts<AgentRequest>("application/json")
             .ProducesProblem(StatusCodes.Status409Conflict)

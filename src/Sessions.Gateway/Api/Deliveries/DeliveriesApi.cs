@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
 using Sessions.Gateway.Api.Sessions;
+using Sessions.Gateway.Authentication;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
 using Sessions.Storage.Deliveries;
@@ -30,8 +31,10 @@ public static class DeliveriesApi
 
     public static IEndpointRouteBuilder MapDeliveriesApi(this IEndpointRouteBuilder routes)
     {
+        // Under /api/agents, which is for admin keys only.
         routes.MapGet("api/agents/{id}/deliveries", ListByAgentAsync)
             .WithTags("Deliveries")
+            .RequireAuthorization(AuthPolicies.Admin)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         routes.MapGet("api/sessions/{id}/deliveries", ListBySessionAsync)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
+using Sessions.Gateway.Authentication;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
 using Sessions.Gateway.Serialization;
@@ -25,8 +26,10 @@ public static class RedeliveryApi
         routes.MapPost("api/deliveries/{id}/redeliver", RedeliverAsync)
             .WithTags("Deliveries")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        // Under /api/agents, which is for admin keys only.
         routes.MapPost("api/agents/{id}/deliveries/recover", RecoverAsync)
             .WithTags("Deliveries")
+            .RequireAuthorization(AuthPolicies.Admin)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
