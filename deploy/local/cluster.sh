@@ -9,7 +9,9 @@
 # 1111N and Orleans clients (its gateway) on port 3000N; every silo advertises 127.0.0.1. The silos form the Orleans
 # cluster SESSIONS_CLUSTER_ID (default `local`, service id `sessions`) through the orleans_membership table of the
 # database. The gateway is built (Release) when its dll is missing, or always with --build. Everything the script
-# writes lives in deploy/local/.data: pg/ (the database cluster), pg.port, postgres.log, silo-N.pid and silo-N.log.
+# writes lives in deploy/local/.data: pg/ (the database cluster), pg.port, postgres.log, silo-N.pid, silo-N.log and
+# admin.key, the admin key every silo accepts (SESSIONS_ADMIN_KEY; made on the first start, readable by its owner only):
+#   curl -H "Authorization: Bearer $(cat deploy/local/.data/admin.key)" http://127.0.0.1:5081/api/participants
 #
 # PostgreSQL comes from the machine: initdb and pg_ctl on PATH, or the newest /usr/lib/postgresql/*/bin
 # (apt-get install -y postgresql). They refuse to run as root, so a root caller runs them as the `postgres`
@@ -232,9 +234,20 @@ build_gateway() {
     || { tail -n 30 "$DATA_DIR/build.log" >&2; die "build failed (log: $DATA_DIR/build.log)"; }
 }
 
+# The admin key the silos share: 256 random bits (base64url, prefixed like the keys a lone gateway generates),
+# written once to $DATA_DIR/admin.key with mode 600 and read back at every start.
+admin_key() {
+  local file="$DATA_DIR/admin.key"
+  if [[ ! -s $file ]]; then
+    (umask 077 && printf 'ssa_%s\n' "$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" >"$file")
+  fi
+  tr -d '\n' <"$file"
+}
+
 start_silo() {
-  local n=$1 connection=$2 pid_file log_file
+  local n=$1 connection=$2 pid_file log_file key
   pid_file=$(silo_pid_file "$n")
+  key=$(admin_key)
   log_file="$DATA_DIR/silo-$n.log"
   rm -f "$pid_file"
   say "starting silo-$n: http://127.0.0.1:$(http_port "$n"), silo port $(silo_port "$n"), gateway port $(gateway_port "$n")"
@@ -245,6 +258,7 @@ start_silo() {
     SESSIONS_SILO_PORT="$(silo_port "$n")" \
     SESSIONS_GATEWAY_PORT="$(gateway_port "$n")" \
     SESSIONS_ADVERTISED_ADDRESS=127.0.0.1 \
+    SESSIONS_ADMIN_KEY="$key" \
     POD_NAME="silo-$n" \
     setsid sh -c 'echo $$ >"$0"; exec "$@"' "$pid_file" \
     dotnet "$GATEWAY_DLL" --urls "http://127.0.0.1:$(http_port "$n")" \
@@ -333,6 +347,7 @@ cmd_start() {
   start_postgres
   start_silos "$@"
   say "cluster '$CLUSTER_ID' up: $(connection_string)"
+  say "admin key in $DATA_DIR/admin.key (send it as 'Authorization: Bearer <key>')"
 }
 
 cmd_stop() {

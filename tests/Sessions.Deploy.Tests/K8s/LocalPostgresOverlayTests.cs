@@ -28,6 +28,18 @@ public sealed class LocalPostgresOverlayTests
     }
 
     [Fact]
+    public void Generates_the_admin_key_the_silos_read_long_enough_to_be_accepted()
+    {
+        var reference = SiloBase.Container.Items("env").Named("SESSIONS_ADMIN_KEY")?.At("valueFrom.secretKeyRef");
+        Assert.NotNull(reference);
+
+        var literals = Overlay.GeneratedSecretLiterals(reference.Scalar("name")!);
+
+        Assert.NotNull(literals);
+        Assert.True(literals[reference.Scalar("key")!].Length >= 32, "the gateway refuses admin keys shorter than 32 characters");
+    }
+
+    [Fact]
     public void The_connection_string_reaches_the_overlays_postgres_service_with_its_credentials()
     {
         var secret = Overlay.GeneratedSecretLiterals(SecretReference.Scalar("name")!);

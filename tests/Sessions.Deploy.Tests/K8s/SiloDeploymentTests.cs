@@ -72,6 +72,17 @@ public sealed class SiloDeploymentTests
     }
 
     [Fact]
+    public void Reads_the_admin_key_from_key_admin_key_of_secret_sessions_admin()
+    {
+        var adminKey = SiloBase.Container.Items("env").Named("SESSIONS_ADMIN_KEY");
+
+        Assert.NotNull(adminKey);
+        Assert.Equal("sessions-admin", adminKey.Scalar("valueFrom.secretKeyRef.name"));
+        Assert.Equal("admin-key", adminKey.Scalar("valueFrom.secretKeyRef.key"));
+        Assert.Null(adminKey.Scalar("value"));
+    }
+
+    [Fact]
     public void The_base_ships_no_secret()
     {
         Assert.DoesNotContain(SiloBase.Manifests, m => m.Kind == "Secret");

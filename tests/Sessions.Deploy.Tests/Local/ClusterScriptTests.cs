@@ -87,6 +87,16 @@ public sealed partial class ClusterScriptTests
     }
 
     [Fact]
+    public void Every_silo_gets_the_same_admin_key_of_256_random_bits()
+    {
+        var keys = Launches.Value.Values.Select(launch => launch.Environment.GetValueOrDefault("SESSIONS_ADMIN_KEY")).Distinct().ToList();
+
+        var key = Assert.Single(keys);
+        Assert.NotNull(key);
+        Assert.Matches("^ssa_[A-Za-z0-9_-]{43}$", key);
+    }
+
+    [Fact]
     public void Every_setting_it_passes_a_silo_is_one_the_host_reads()
     {
         Assert.All(Launches.Value.Values.SelectMany(launch => launch.Environment.Keys).Distinct(), name =>
