@@ -40,6 +40,8 @@ internal static class ProblemCatalog
         [ProblemCodes.NotReady] = (StatusCodes.Status503ServiceUnavailable, "Not ready"),
         [ProblemCodes.Internal] = (StatusCodes.Status500InternalServerError, "Internal error"),
         [ProblemCodes.WebSocketRequired] = (StatusCodes.Status400BadRequest, "WebSocket upgrade required"),
+        [ProblemCodes.RateLimited] = (StatusCodes.Status429TooManyRequests, "Too many requests"),
+        [ProblemCodes.TooManyConnections] = (StatusCodes.Status429TooManyRequests, "Too many open connections"),
     };
 
     public static bool IsKnown(string code) => Entries.ContainsKey(code);

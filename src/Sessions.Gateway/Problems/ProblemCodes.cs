@@ -17,6 +17,8 @@ public static class ProblemCodes
     public const string NotReady = "not-ready";
     public const string Internal = "internal";
     public const string WebSocketRequired = "websocket-required";
+    public const string RateLimited = "rate-limited";
+    public const string TooManyConnections = "too-many-connections";
 
     /// <summary>The URN clients match on.</summary>
     public static string TypeOf(string code) => $"urn:sessions:problem:{code}";

@@ -50,6 +50,7 @@ public class GatewayFixture : IAsyncLifetime
                 // The tests' webhook sinks listen on 127.0.0.1; the default (refused) is tested on its own.
                 ["Sessions:Webhooks:AllowLoopback"] = "true",
             });
+            builder.Configuration.AddInMemoryCollection(TestRateLimits.AsConfiguration());
             builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         });
         try

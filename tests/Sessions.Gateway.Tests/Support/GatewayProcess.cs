@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Sessions.Testing;
 
 namespace Sessions.Gateway.Tests;
 
@@ -61,6 +62,11 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         info.Environment["Logging__LogLevel__Npgsql"] = "Warning";
         info.Environment["SESSIONS_SILO_PORT"] = "0";
         info.Environment["SESSIONS_GATEWAY_PORT"] = "0";
+        foreach (var (name, value) in TestRateLimits.AsEnvironment())
+        {
+            info.Environment[name] = value;
+        }
+
         foreach (var (name, value) in environment)
         {
             if (value is null)

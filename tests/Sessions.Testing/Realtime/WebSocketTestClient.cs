@@ -29,11 +29,15 @@ public sealed class WebSocketTestClient : IAsyncDisposable
 
     public WebSocketState State => _socket.State;
 
-    /// <summary>Connects to <c>/ws</c> of the gateway at <paramref name="httpBase"/>; with <paramref name="read"/> false nothing is ever read (a slow consumer).</summary>
-    public static async Task<WebSocketTestClient> ConnectAsync(Uri httpBase, bool read = true, int receiveBufferSize = 16 * 1024)
+    /// <summary>
+    /// Connects to <c>/ws</c> of the gateway at <paramref name="httpBase"/>; with <paramref name="read"/> false nothing is
+    /// ever read (a slow consumer). <paramref name="configure"/> may set more options (headers, for example).
+    /// </summary>
+    public static async Task<WebSocketTestClient> ConnectAsync(Uri httpBase, bool read = true, int receiveBufferSize = 16 * 1024, Action<ClientWebSocketOptions>? configure = null)
     {
         var socket = new ClientWebSocket();
         socket.Options.SetBuffer(receiveBufferSize, 16 * 1024);
+        configure?.Invoke(socket.Options);
         var uri = new UriBuilder(httpBase) { Scheme = httpBase.Scheme == "https" ? "wss" : "ws", Path = "/ws" }.Uri;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await socket.ConnectAsync(uri, timeout.Token);
