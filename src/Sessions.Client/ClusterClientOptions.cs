@@ -33,4 +33,11 @@ public sealed class ClusterClientOptions
 
     /// <summary>How calls that are safe to repeat are resent after a silo failure (see <see cref="RetrySafeCallOptions"/>).</summary>
     public RetrySafeCallOptions Retries { get; set; } = new();
+
+    /// <summary>
+    /// Mutual TLS to the gateways, for a cluster whose silos set <c>SESSIONS_ORLEANS_TLS_CERTIFICATE</c>: this
+    /// client's certificate, issued by the silos' CA (see <see cref="OrleansTls"/>).
+    /// </summary>
+    /// <value>null: plain TCP, for silos without TLS.</value>
+    public OrleansTlsFiles? Tls { get; set; }
 }

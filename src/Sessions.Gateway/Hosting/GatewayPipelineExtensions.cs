@@ -11,6 +11,7 @@ using Sessions.Gateway.Api.Tokens;
 using Sessions.Gateway.Authentication;
 using Sessions.Gateway.Health;
 using Sessions.Gateway.Problems;
+using Sessions.Gateway.RateLimits;
 using Sessions.Gateway.Realtime;
 
 namespace Sessions.Gateway.Hosting;
@@ -19,13 +20,15 @@ public static class GatewayPipelineExtensions
 {
     /// <summary>
     /// Error handling first (so every failure is a problem+json), then authentication (every route but the health
-    /// checks needs a bearer token), then health, OpenAPI and the API routes.
+    /// checks needs a bearer token), then the per-caller rate limits, which count by the authenticated credential
+    /// (routing ran before: both read the route's metadata), then health, OpenAPI and the API routes.
     /// </summary>
     public static WebApplication UseGatewayPipeline(this WebApplication app)
     {
         app.UseGatewayProblems();
         app.UseWebSockets();
         app.UseGatewayAuthentication();
+        app.UseGatewayRateLimits();
         app.MapHealthEndpoints();
         app.MapMetricsEndpoint();
         app.MapOpenApi();

@@ -9,6 +9,7 @@ using Sessions.Client;
 using Sessions.Gateway.Api.Agents;
 using Sessions.Gateway.Grains;
 using Sessions.Gateway.Health;
+using Sessions.Gateway.RateLimits;
 using Sessions.Gateway.Realtime;
 using Sessions.Gateway.Requests;
 using Sessions.Gateway.Serialization;
@@ -56,6 +57,7 @@ public static class GatewayServicesExtensions
                 + "each default within its maximum, and MaxTimeout at most 24 days.")
             .ValidateOnStart();
         services.AddSingleton<WebhookUrlCheck>();
+        services.AddGatewayRateLimits();
         services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.SectionName);
         services.AddHostedService<ShutdownDrain>();
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Sessions.Abstractions;
+using Sessions.Client;
 using Sessions.Grains;
 
 namespace Sessions.Gateway.Hosting;
@@ -18,7 +19,8 @@ internal static class SessionsSiloBuilderExtensions
     /// <summary>
     /// This process as a silo of the Sessions cluster: membership in PostgreSQL (the ADO.NET clustering provider on
     /// the sessions database), its identity and ports (<see cref="SiloIdentity"/>), the membership timings
-    /// (<see cref="MembershipTimings"/>), idle collection and the chat grains.
+    /// (<see cref="MembershipTimings"/>), idle collection, the chat grains, and mutual TLS on the Orleans ports when
+    /// configured (<see cref="OrleansTlsSettings"/>).
     /// </summary>
     public static ISiloBuilder UseSessionsSilo(this ISiloBuilder silo, IConfiguration configuration, string connectionString)
     {
@@ -56,6 +58,11 @@ internal static class SessionsSiloBuilderExtensions
         });
         silo.Configure<GrainCollectionOptions>(options => configuration.GetSection(SiloSectionName).Bind(options));
         silo.AddChatGrains(connectionString);
+        if (OrleansTlsSettings.Read(configuration) is { } tls)
+        {
+            silo.UseTls(options => OrleansTls.Configure(options, tls));
+        }
+
         if (bool.TryParse(configuration[KubernetesHostingVariable], out var kubernetes) && kubernetes)
         {
             silo.UseKubernetesHosting();

@@ -47,6 +47,8 @@ internal static class ProblemCatalog
         [ProblemCodes.TokenExpired] = (StatusCodes.Status401Unauthorized, "Bearer token expired"),
         [ProblemCodes.AdminRequired] = (StatusCodes.Status403Forbidden, "Admin key required"),
         [ProblemCodes.TokenNotFound] = (StatusCodes.Status404NotFound, "Token not found"),
+        [ProblemCodes.RateLimited] = (StatusCodes.Status429TooManyRequests, "Too many requests"),
+        [ProblemCodes.TooManyConnections] = (StatusCodes.Status429TooManyRequests, "Too many open connections"),
     };
 
     public static bool IsKnown(string code) => Entries.ContainsKey(code);

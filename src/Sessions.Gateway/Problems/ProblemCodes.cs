@@ -17,6 +17,8 @@ public static class ProblemCodes
     public const string NotReady = "not-ready";
     public const string Internal = "internal";
     public const string WebSocketRequired = "websocket-required";
+    public const string RateLimited = "rate-limited";
+    public const string TooManyConnections = "too-many-connections";
 
     // Authentication (401): why the request's bearer token was not accepted.
     public const string TokenMissing = "token-missing";

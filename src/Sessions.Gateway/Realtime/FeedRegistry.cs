@@ -7,9 +7,10 @@ namespace Sessions.Gateway.Realtime;
 /// <summary>
 /// This gateway's subscriptions to grains of one kind: one feed (one grain observer) per grain that has local
 /// subscribers, made by the first and dropped with the last. In the background it renews every subscription each
-/// <see cref="RealtimeOptions.ResubscribePeriod"/>, and at once when the cluster loses a silo (the grains there come
+/// <see cref="RealtimeOptions.ResubscribePeriod"/>, and all at once when the cluster loses a silo (the grains there come
 /// back elsewhere without their observers). A renewal tells the feed where its grain is, so subscribers that missed
-/// something catch up.
+/// something catch up. The periodic renewals are spread over the period in <see cref="RenewSlices"/> slices, each feed
+/// in the slice of its key: renewing a thousand feeds in one burst delayed the appends that met it.
 /// </summary>
 public abstract partial class FeedRegistry<TFeed, TSink> : BackgroundService
     where TFeed : Feed<TSink>
@@ -21,6 +22,9 @@ public abstract partial class FeedRegistry<TFeed, TSink> : BackgroundService
     private readonly TimeSpan _renewPeriod;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _renewNow = new(0, 1);
+
+    /// <summary>Into how many slices the periodic renewals are spread (one slice every period / slices).</summary>
+    internal const int RenewSlices = 20;
 
     protected FeedRegistry(IClusterMembershipService membership, TimeSpan renewPeriod, ILogger logger)
     {
@@ -129,9 +133,10 @@ public abstract partial class FeedRegistry<TFeed, TSink> : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var watch = WatchMembershipAsync(stoppingToken);
-        using var timer = new PeriodicTimer(_renewPeriod);
+        using var timer = new PeriodicTimer(_renewPeriod / RenewSlices);
         var tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
         var now = _renewNow.WaitAsync(stoppingToken);
+        var slice = 0;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -141,13 +146,15 @@ public abstract partial class FeedRegistry<TFeed, TSink> : BackgroundService
                 if (woke == tick)
                 {
                     tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
+                    var due = slice;
+                    slice = (slice + 1) % RenewSlices;
+                    await RenewAsync(feed => SliceOf(feed.Key) == due, stoppingToken).ConfigureAwait(false);
                 }
                 else
                 {
                     now = _renewNow.WaitAsync(stoppingToken);
+                    await RenewAsync(_ => true, stoppingToken).ConfigureAwait(false);
                 }
-
-                await RenewAllAsync(stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -157,12 +164,15 @@ public abstract partial class FeedRegistry<TFeed, TSink> : BackgroundService
         await watch.ConfigureAwait(false);
     }
 
-    private async Task RenewAllAsync(CancellationToken cancellationToken)
+    /// <summary>The renewal slice of a feed: the same for a key all its life, spread evenly over keys.</summary>
+    internal static int SliceOf(string key) => (int)((uint)StringComparer.Ordinal.GetHashCode(key) % RenewSlices);
+
+    private async Task RenewAsync(Func<TFeed, bool> due, CancellationToken cancellationToken)
     {
         TFeed[] feeds;
         lock (_gate)
         {
-            feeds = [.. _feeds.Values.Where(f => f.Subscription is { IsCompletedSuccessfully: true })];
+            feeds = [.. _feeds.Values.Where(f => f.Subscription is { IsCompletedSuccessfully: true } && due(f))];
         }
 
         await Parallel.ForEachAsync(

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Sessions.Abstractions;
+using Sessions.Gateway.Problems;
 
 namespace Sessions.Gateway.Realtime;
 
@@ -86,6 +88,17 @@ internal static class Frames
             {
                 w.WriteString(key, value);
             }
+        });
+
+    /// <summary>A <c>send</c> over the caller's append limit: the HTTP 429's code, with <c>retry_after</c> in seconds.</summary>
+    public static ControlFrame RateLimited(string? requestId, int retryAfterSeconds) =>
+        Control("error", w =>
+        {
+            WriteRef(w, "id", requestId);
+            w.WriteString("code", ProblemCodes.RateLimited);
+            w.WriteNumber("status", StatusCodes.Status429TooManyRequests);
+            w.WriteString("detail", "Too many messages from this caller; wait and send again.");
+            w.WriteNumber("retry_after", retryAfterSeconds);
         });
 
     public static readonly ControlFrame Heartbeat = Control("heartbeat", _ => { });

@@ -11,6 +11,7 @@ using Sessions.Gateway.Api.Sessions;
 using Sessions.Gateway.Authentication;
 using Sessions.Gateway.Grains;
 using Sessions.Gateway.Problems;
+using Sessions.Gateway.RateLimits;
 using Sessions.Gateway.Requests;
 
 namespace Sessions.Gateway.Realtime;
@@ -34,16 +35,25 @@ public static partial class RealtimeEndpoints
 
     public static IEndpointRouteBuilder MapRealtimeEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("ws", WebSocketAsync).WithTags("Realtime").AcceptsQueryAccessToken().ProducesProblem(StatusCodes.Status400BadRequest);
+        routes.MapGet("ws", WebSocketAsync)
+            .WithTags("Realtime")
+            .AcceptsQueryAccessToken()
+            .LimitedPerCaller(CallerLimit.Connects)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         routes.MapGet("api/sessions/{id}/events", SessionEventsAsync)
             .WithTags("Realtime")
             .AcceptsQueryAccessToken()
+            .LimitedPerCaller(CallerLimit.Connects)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         routes.MapGet("api/participants/{id}/inbox/events", InboxEventsAsync)
             .WithTags("Realtime")
             .AcceptsQueryAccessToken()
+            .LimitedPerCaller(CallerLimit.Connects)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
@@ -58,7 +68,8 @@ public static partial class RealtimeEndpoints
         [FromServices] IOptions<LimitsOptions> limits,
         [FromServices] ConnectionTokens tokens,
         [FromServices] IHostApplicationLifetime lifetime,
-        [FromServices] ILoggerFactory loggers)
+        [FromServices] ILoggerFactory loggers,
+        [FromServices] CallerLimits callerLimits)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -78,7 +89,11 @@ public static partial class RealtimeEndpoints
         using var stopping = lifetime.ApplicationStopping.Register(() => connection.End(ServerShutdown));
         using var reading = new CancellationTokenSource();
         var logger = loggers.CreateLogger(typeof(RealtimeEndpoints));
-        var client = new WebSocketConnection(socket, connection, subscriptions, sessions, options, limits.Value, logger);
+        var caller = CallerKey.Of(context);
+        var client = new WebSocketConnection(socket, connection, subscriptions, sessions, options, limits.Value, logger)
+        {
+            TryAppendPermit = () => callerLimits.Appends.AttemptAcquire(caller),
+        };
 
         var writer = WriteUntilEndedAsync(connection, new WebSocketTransport(socket));
         var reader = ReadUntilClosedAsync(client, reading.Token);

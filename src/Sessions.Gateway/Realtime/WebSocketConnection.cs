@@ -1,11 +1,13 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Json;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Sessions.Abstractions;
 using Sessions.Gateway.Grains;
 using Sessions.Gateway.Problems;
+using Sessions.Gateway.RateLimits;
 using Sessions.Gateway.Requests;
 
 namespace Sessions.Gateway.Realtime;
@@ -31,6 +33,9 @@ internal sealed partial class WebSocketConnection(
     private readonly Dictionary<string, string> _presentAs = new(StringComparer.Ordinal);
     private long _lastHeartbeat = Environment.TickCount64;
     private byte[] _frame = [];
+
+    /// <summary>Takes a permit of the caller's append limit for a <c>send</c> (the same bucket as its HTTP appends).</summary>
+    public required Func<RateLimitLease> TryAppendPermit { get; init; }
 
     /// <summary>Reads frames until the client closes, the connection ends, or a frame breaks the rules.</summary>
     public async Task<(WebSocketCloseStatus Status, string Reason)?> ReadAsync(CancellationToken cancellationToken)
@@ -350,6 +355,14 @@ internal sealed partial class WebSocketConnection(
         if (!RequestRules.IsValidId(sessionId, limits))
         {
             throw SessionErrors.NotFound(sessionId!);
+        }
+
+        using (var permit = TryAppendPermit())
+        {
+            if (!permit.IsAcquired)
+            {
+                return Frames.RateLimited(frame.Id, RateLimitsExtensions.RetryAfterSeconds(permit));
+            }
         }
 
         var result = await sessions.AppendAsync(sessionId!, command!).ConfigureAwait(false);

@@ -70,12 +70,33 @@ public sealed class NetworkPolicyTests
         Assert.Contains(selectors, labels => labels.GetValueOrDefault(SiloObjects.AppLabel) == SiloObjects.AppName);
     }
 
-    private static IEnumerable<YamlNode> RulesCovering(string portName)
+    [Theory]
+    [InlineData("SESSIONS_SILO_PORT")]
+    [InlineData("SESSIONS_GATEWAY_PORT")]
+    public void Restricts_the_orleans_port_the_silos_listen_on(string setting)
     {
-        var number = SiloBase.ContainerPorts[portName];
-        return Rules.Where(rule => rule.Items("ports").Count == 0
-            || rule.Items("ports").Any(port => SiloBase.Objects.ResolvePort(port.Scalar("port")) == number));
+        // The port the silo process binds, as its settings say: a policy naming another port (a renumbered setting,
+        // a container port that drifted from it) would leave the real one open to every peer of the HTTP rule.
+        var listening = int.Parse(SiloBase.EnvironmentValue(setting) ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        var rules = RulesCovering(listening).ToList();
+
+        Assert.NotEmpty(rules);
+        Assert.All(rules, rule => Assert.NotEmpty(rule.Items("from")));
     }
+
+    [Fact]
+    public void Admits_the_http_port_the_silos_listen_on_from_everywhere()
+    {
+        var url = new Uri(SiloBase.EnvironmentValue("ASPNETCORE_URLS") ?? "");
+
+        Assert.Contains(RulesCovering(url.Port), rule => rule.Items("from").Count == 0);
+    }
+
+    private static IEnumerable<YamlNode> RulesCovering(string portName) => RulesCovering(SiloBase.ContainerPorts[portName]);
+
+    private static IEnumerable<YamlNode> RulesCovering(int number) =>
+        Rules.Where(rule => rule.Items("ports").Count == 0
+            || rule.Items("ports").Any(port => SiloBase.Objects.ResolvePort(port.Scalar("port")) == number));
 
     private static IReadOnlyList<YamlNode> PeersOf(string portName)
     {

@@ -64,6 +64,7 @@ public class GatewayFixture : IAsyncLifetime
                 ["Sessions:Webhooks:AllowLoopback"] = "true",
                 [TestCredentials.AdminKeyVariable] = TestCredentials.AdminKey,
             });
+            builder.Configuration.AddInMemoryCollection(TestRateLimits.AsConfiguration());
             builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
             configure?.Invoke(builder);
         });

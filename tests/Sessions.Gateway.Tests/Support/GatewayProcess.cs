@@ -63,6 +63,11 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         info.Environment["SESSIONS_SILO_PORT"] = "0";
         info.Environment["SESSIONS_GATEWAY_PORT"] = "0";
         info.Environment[TestCredentials.AdminKeyVariable] = TestCredentials.AdminKey;
+        foreach (var (name, value) in TestRateLimits.AsEnvironment())
+        {
+            info.Environment[name] = value;
+        }
+
         foreach (var (name, value) in environment)
         {
             if (value is null)

@@ -127,6 +127,11 @@ public sealed class SiloProcess : IAsyncDisposable
             info.Environment["Logging__Console__FormatterName"] = "simple";
             info.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
             info.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
+            foreach (var (name, value) in TestRateLimits.AsEnvironment())
+            {
+                info.Environment[name] = value;
+            }
+
             foreach (var (name, value) in _environment)
             {
                 if (value is null)

@@ -32,12 +32,19 @@ public sealed class WebSocketTestClient : IAsyncDisposable
     /// <summary>
     /// Connects to <c>/ws</c> of the gateway at <paramref name="httpBase"/> with <paramref name="token"/> (default: the
     /// tests' admin key; null sends none) in the Authorization header, or as <c>?access_token=</c> with
-    /// <paramref name="tokenInQuery"/>, as a browser must; with <paramref name="read"/> false nothing is ever read (a slow consumer).
+    /// <paramref name="tokenInQuery"/>, as a browser must; with <paramref name="read"/> false nothing is ever read (a slow
+    /// consumer). <paramref name="configure"/> may set more options (headers, for example).
     /// </summary>
     public static async Task<WebSocketTestClient> ConnectAsync(
-        Uri httpBase, bool read = true, int receiveBufferSize = 16 * 1024, string? token = TestCredentials.AdminKey, bool tokenInQuery = false)
+        Uri httpBase,
+        bool read = true,
+        int receiveBufferSize = 16 * 1024,
+        string? token = TestCredentials.AdminKey,
+        bool tokenInQuery = false,
+        Action<ClientWebSocketOptions>? configure = null)
     {
         var socket = Create(receiveBufferSize, token, tokenInQuery);
+        configure?.Invoke(socket.Options);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await socket.ConnectAsync(Address(httpBase, token, tokenInQuery), timeout.Token);
         return new WebSocketTestClient(socket, read);

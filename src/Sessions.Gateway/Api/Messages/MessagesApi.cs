@@ -8,6 +8,7 @@ using Sessions.Abstractions;
 using Sessions.Gateway.Api.Sessions;
 using Sessions.Gateway.Grains;
 using Sessions.Gateway.Problems;
+using Sessions.Gateway.RateLimits;
 using Sessions.Gateway.Requests;
 using Sessions.Gateway.Serialization;
 
@@ -25,6 +26,8 @@ public static class MessagesApi
         var api = routes.MapGroup("api/sessions/{id}/messages").WithTags("Messages");
         api.MapPost("", AppendAsync)
             .Accepts<AppendMessageRequest>("application/json")
+            .LimitedPerCaller(CallerLimit.Appends)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
