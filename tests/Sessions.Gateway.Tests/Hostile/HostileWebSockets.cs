@@ -44,19 +44,27 @@ public sealed class HostileWebSockets(int seed, AttackTargets targets, int maxFr
             if (ending == "closed by the client")
             {
                 await socket.SendAsync("{\"type\":\"ping\",\"id\":\"hostile-last\"}"u8.ToArray(), WebSocketMessageType.Text, true, timeout.Token);
-                if (await Task.WhenAny(pong.Task, Task.Delay(Deadline, timeout.Token)) != pong.Task)
+                var first = await Task.WhenAny(pong.Task, receiving, Task.Delay(Deadline, timeout.Token));
+                if (first == receiving && !pong.Task.IsCompleted)
                 {
-                    socket.Abort();
+                    // The server ended the connection over an earlier frame (1007 for a text frame that is not UTF-8).
+                    ending = $"closed by the server ({socket.CloseStatus})";
+                }
+                else if (first != pong.Task)
+                {
                     lock (errors)
                     {
-                        errors.Add($"no answer to a ping within {Deadline.TotalSeconds} s after: {string.Join(" | ", labels)}");
+                        errors.Add($"no answer to a ping within {Deadline.TotalSeconds} s ({socket.State}) after: {string.Join(" | ", labels)}");
                     }
 
+                    socket.Abort();
                     return new WebSocketOutcome(sent, [.. errors.Select(e => $"connection #{index}: {e}")], "hung");
                 }
-
-                await pong.Task;
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+                else
+                {
+                    await pong.Task;
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+                }
             }
         }
         catch (Exception e) when (e is WebSocketException or IOException || (e is OperationCanceledException && !timeout.IsCancellationRequested) || socket.CloseStatus is not null)
