@@ -30,6 +30,7 @@ internal static class ProblemCatalog
         [SessionErrors.DeliveryNotFound] = (StatusCodes.Status404NotFound, "Delivery not found"),
         [SessionErrors.SessionContended] = (StatusCodes.Status503ServiceUnavailable, "Session busy; the message was not stored, send it again"),
         [ProblemCodes.InvalidJson] = (StatusCodes.Status400BadRequest, "Malformed JSON"),
+        [ProblemCodes.UnreadableBody] = (StatusCodes.Status400BadRequest, "Unreadable request body"),
         [ProblemCodes.PayloadTooLarge] = (StatusCodes.Status413PayloadTooLarge, "Request body too large"),
         [ProblemCodes.UnsupportedMediaType] = (StatusCodes.Status415UnsupportedMediaType, "Unsupported media type"),
         [ProblemCodes.NotFound] = (StatusCodes.Status404NotFound, "Not found"),

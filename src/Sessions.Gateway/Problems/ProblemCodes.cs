@@ -7,6 +7,7 @@ namespace Sessions.Gateway.Problems;
 public static class ProblemCodes
 {
     public const string InvalidJson = "invalid-json";
+    public const string UnreadableBody = "unreadable-body";
     public const string PayloadTooLarge = "payload-too-large";
     public const string UnsupportedMediaType = "unsupported-media-type";
     public const string NotFound = "not-found";

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Sessions.Abstractions;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
+using Sessions.Storage.Text;
 
 namespace Sessions.Gateway.Realtime;
 
@@ -21,9 +22,14 @@ internal sealed class ClientFrame
 
     public string? Id { get; }
 
-    /// <summary>Parses a frame; a frame that is not a JSON object with a string type throws <see cref="JsonException"/>.</summary>
+    /// <summary>
+    /// Parses a frame; a frame that is not a JSON object with a string type throws <see cref="JsonException"/>, as does
+    /// one holding bytes that are not UTF-8 or an escaped half of a surrogate pair: <see cref="JsonDocument"/> accepts
+    /// both, and reading such a string or property name later throws <see cref="InvalidOperationException"/>.
+    /// </summary>
     public static ClientFrame Parse(ReadOnlyMemory<byte> json)
     {
+        CheckText(json.Span);
         // Cloned: the bytes are the connection's receive buffer, reused for the next frame.
         using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
         var root = document.RootElement.Clone();
@@ -34,6 +40,18 @@ internal sealed class ClientFrame
 
         var id = root.TryGetProperty("id", out var idValue) && idValue.ValueKind == JsonValueKind.String ? idValue.GetString() : null;
         return new ClientFrame(root, type.GetString()!, id);
+    }
+
+    private static void CheckText(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
+        while (reader.Read())
+        {
+            if (StorableText.CheckToken(ref reader) is JsonTextProblem.InvalidUtf8 or JsonTextProblem.UnpairedSurrogate)
+            {
+                throw new JsonException($"the string at byte {reader.TokenStartIndex + 1} is not UTF-8, or escapes half of a UTF-16 surrogate pair without the other half.");
+            }
+        }
     }
 
     /// <summary>A string member, or null when absent or not a string.</summary>

@@ -73,6 +73,12 @@ public sealed class JsonRequestBody(IOptions<LimitsOptions> limits)
         {
             return new(null, ApiProblems.PayloadTooLarge(_maxBytes));
         }
+        catch (IOException) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // Kestrel reports some broken chunked framing (a chunk size past 2^63) as an IOException, not as the
+            // BadHttpRequestException it throws for the rest: the client's fault all the same, and no 500.
+            return new(null, ApiProblems.Of(ProblemCodes.UnreadableBody, "The request body could not be read: its chunked transfer encoding is malformed."));
+        }
 
         try
         {

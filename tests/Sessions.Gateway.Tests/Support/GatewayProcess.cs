@@ -26,6 +26,8 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     public string StandardOutput => string.Join('\n', _stdout);
 
     public string StandardError => string.Join('\n', _stderr);
