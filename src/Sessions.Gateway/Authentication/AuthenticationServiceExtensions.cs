@@ -31,7 +31,6 @@ public static class AuthenticationServiceExtensions
     public static WebApplication UseGatewayAuthentication(this WebApplication app)
     {
         app.UseAuthentication();
-        app.UseAuthorization();
         return app;
     }
 }

@@ -59,6 +59,9 @@ public sealed class AuthorizationMatrixFixture : GatewayFixture
             "the short-lived token to expire");
     }
 
+    /// <summary>The token <paramref name="identity"/> sends (without its scheme).</summary>
+    public string TokenOf(Identity identity) => _authorization[identity]!["Bearer ".Length..];
+
     /// <summary>The participant a cell acts as in what it writes: each accepted caller as itself, an admin (and a refused caller) as the member.</summary>
     public string ActingAs(Identity identity) => identity switch
     {
