@@ -28,6 +28,13 @@ public sealed class AuthOptions
     /// <value>5 seconds.</value>
     public TimeSpan ConnectionCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How many sessions' members a gateway remembers for authorization (members never change, so an entry is only
+    /// dropped to make room); past it, a participant's request on a forgotten session asks the session's grain again.
+    /// </summary>
+    /// <value>100,000.</value>
+    public int SessionMembersCacheSize { get; set; } = 100_000;
+
     internal bool IsValid() =>
-        TokenCacheDuration >= TimeSpan.Zero && TokenCacheSize > 0 && ConnectionCheckInterval > TimeSpan.Zero;
+        TokenCacheDuration >= TimeSpan.Zero && TokenCacheSize > 0 && ConnectionCheckInterval > TimeSpan.Zero && SessionMembersCacheSize > 0;
 }

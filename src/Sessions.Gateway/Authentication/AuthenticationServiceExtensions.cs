@@ -1,29 +1,21 @@
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Sessions.Gateway.Authorization;
 
 namespace Sessions.Gateway.Authentication;
-
-/// <summary>The policies routes ask for by name.</summary>
-public static class AuthPolicies
-{
-    /// <summary>Admin keys only: <c>/api/agents</c> and below (webhooks, their secrets and deliveries) and participant tokens.</summary>
-    public const string Admin = "admin";
-}
 
 public static class AuthenticationServiceExtensions
 {
     /// <summary>
     /// Bearer authentication (<see cref="BearerAuthenticationHandler"/>) with <paramref name="adminKeys"/>, and the
-    /// authorization that makes every endpoint require it, unless it allows anonymous callers (<c>/healthz</c>,
-    /// <c>/readyz</c>); <see cref="AuthPolicies.Admin"/> for the admin-only routes.
+    /// authorization that makes every endpoint require it (<see cref="AuthorizationServiceExtensions"/>).
     /// </summary>
     public static WebApplicationBuilder AddGatewayAuthentication(this WebApplicationBuilder builder, AdminKeys adminKeys)
     {
         var services = builder.Services;
         services.AddOptions<AuthOptions>()
             .BindConfiguration(AuthOptions.SectionName)
-            .Validate(o => o.IsValid(), $"{AuthOptions.SectionName}: TokenCacheSize and ConnectionCheckInterval must be positive, TokenCacheDuration not negative.")
+            .Validate(o => o.IsValid(), $"{AuthOptions.SectionName}: TokenCacheSize, SessionMembersCacheSize and ConnectionCheckInterval must be positive, TokenCacheDuration not negative.")
             .ValidateOnStart();
         services.AddSingleton(adminKeys);
         services.AddSingleton<TokenLookup>();
@@ -31,12 +23,7 @@ public static class AuthenticationServiceExtensions
         services.AddHostedService(provider => provider.GetRequiredService<ConnectionTokens>());
         services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
             .AddScheme<BearerAuthenticationOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
-        services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(BearerAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build())
-            .AddPolicy(AuthPolicies.Admin, policy => policy
-                .AddAuthenticationSchemes(BearerAuthenticationHandler.SchemeName)
-                .RequireAuthenticatedUser()
-                .RequireRole(Caller.AdminRole));
+        services.AddGatewayAuthorization();
         AccessTokenScrubbingServer.Decorate(services);
         return builder;
     }
@@ -44,7 +31,6 @@ public static class AuthenticationServiceExtensions
     public static WebApplication UseGatewayAuthentication(this WebApplication app)
     {
         app.UseAuthentication();
-        app.UseAuthorization();
         return app;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
+using Sessions.Gateway.Authorization;
 using Sessions.Gateway.Realtime;
 
 namespace Sessions.Gateway.Health;
@@ -35,7 +36,7 @@ public static class MetricsEndpoint
             Gauge(text, "sessions_realtime_inbox_feeds", "Inboxes this gateway is subscribed to.", services.GetRequiredService<InboxFeeds>().Count);
             services.GetRequiredService<MeterCollector>().WriteTo(text);
             return Results.Text(text.ToString(), "text/plain; version=0.0.4");
-        }).WithTags("Health");
+        }).WithTags("Health").RequireAuthorization(AuthPolicies.MetricsReader);
         return app;
     }
 

@@ -21,7 +21,8 @@ public static class GatewayPipelineExtensions
     /// <summary>
     /// Error handling first (so every failure is a problem+json), then authentication (every route but the health
     /// checks needs a bearer token), then the per-caller rate limits, which count by the authenticated credential
-    /// (routing ran before: both read the route's metadata), then health, OpenAPI and the API routes.
+    /// (routing ran before: both read the route's metadata), then authorization, so that refused attempts (a session
+    /// that is not the caller's) draw on the caller's buckets too, then health, OpenAPI and the API routes.
     /// </summary>
     public static WebApplication UseGatewayPipeline(this WebApplication app)
     {
@@ -29,6 +30,7 @@ public static class GatewayPipelineExtensions
         app.UseWebSockets();
         app.UseGatewayAuthentication();
         app.UseGatewayRateLimits();
+        app.UseAuthorization();
         app.MapHealthEndpoints();
         app.MapMetricsEndpoint();
         app.MapOpenApi();

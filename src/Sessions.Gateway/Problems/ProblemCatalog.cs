@@ -47,6 +47,8 @@ internal static class ProblemCatalog
         [ProblemCodes.TokenRevoked] = (StatusCodes.Status401Unauthorized, "Bearer token revoked"),
         [ProblemCodes.TokenExpired] = (StatusCodes.Status401Unauthorized, "Bearer token expired"),
         [ProblemCodes.AdminRequired] = (StatusCodes.Status403Forbidden, "Admin key required"),
+        [ProblemCodes.NotCaller] = (StatusCodes.Status403Forbidden, "Not the caller"),
+        [ProblemCodes.MetricsReaderRequired] = (StatusCodes.Status403Forbidden, "Admin key or system participant required"),
         [ProblemCodes.TokenNotFound] = (StatusCodes.Status404NotFound, "Token not found"),
         [ProblemCodes.RateLimited] = (StatusCodes.Status429TooManyRequests, "Too many requests"),
         [ProblemCodes.TooManyConnections] = (StatusCodes.Status429TooManyRequests, "Too many open connections"),

@@ -31,6 +31,12 @@ public static class ProblemCodes
     /// <summary>403: an authenticated caller that is not an admin, on an admin-only route.</summary>
     public const string AdminRequired = "admin-required";
 
+    /// <summary>403: a participant token naming another participant (a sender, a reader, an inbox) than its own.</summary>
+    public const string NotCaller = "not-caller";
+
+    /// <summary>403: <c>/metrics</c> with a token that is neither an admin key nor a system participant's.</summary>
+    public const string MetricsReaderRequired = "metrics-reader-required";
+
     /// <summary>404: the participant has no token with that id.</summary>
     public const string TokenNotFound = "token-not-found";
 

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
 using Sessions.Gateway.Api.Sessions;
 using Sessions.Gateway.Authentication;
+using Sessions.Gateway.Authorization;
 using Sessions.Gateway.Grains;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.RateLimits;
@@ -43,6 +44,7 @@ public static partial class RealtimeEndpoints
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         routes.MapGet("api/sessions/{id}/events", SessionEventsAsync)
             .WithTags("Realtime")
+            .RequireAuthorization(AuthPolicies.SessionMember)
             .AcceptsQueryAccessToken()
             .LimitedPerCaller(CallerLimit.Connects)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
@@ -51,6 +53,7 @@ public static partial class RealtimeEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
         routes.MapGet("api/participants/{id}/inbox/events", InboxEventsAsync)
             .WithTags("Realtime")
+            .RequireAuthorization(AuthPolicies.Self)
             .AcceptsQueryAccessToken()
             .LimitedPerCaller(CallerLimit.Connects)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
@@ -69,7 +72,8 @@ public static partial class RealtimeEndpoints
         [FromServices] ConnectionTokens tokens,
         [FromServices] IHostApplicationLifetime lifetime,
         [FromServices] ILoggerFactory loggers,
-        [FromServices] CallerLimits callerLimits)
+        [FromServices] CallerLimits callerLimits,
+        [FromServices] SessionMembers members)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -93,6 +97,8 @@ public static partial class RealtimeEndpoints
         var client = new WebSocketConnection(socket, connection, subscriptions, sessions, options, limits.Value, logger)
         {
             TryAppendPermit = () => callerLimits.Appends.AttemptAcquire(caller),
+            Caller = Caller.From(context.User) ?? throw new InvalidOperationException("/ws requires an authenticated caller."),
+            Members = members,
         };
 
         var writer = WriteUntilEndedAsync(connection, new WebSocketTransport(socket));

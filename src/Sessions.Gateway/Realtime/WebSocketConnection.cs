@@ -5,6 +5,8 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Sessions.Abstractions;
+using Sessions.Gateway.Authentication;
+using Sessions.Gateway.Authorization;
 using Sessions.Gateway.Grains;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.RateLimits;
@@ -36,6 +38,11 @@ internal sealed partial class WebSocketConnection(
 
     /// <summary>Takes a permit of the caller's append limit for a <c>send</c> (the same bucket as its HTTP appends).</summary>
     public required Func<RateLimitLease> TryAppendPermit { get; init; }
+
+    /// <summary>Who opened the connection: its frames may use only the caller's sessions, inbox and identity, as over HTTP.</summary>
+    public required Caller Caller { get; init; }
+
+    public required SessionMembers Members { get; init; }
 
     /// <summary>Reads frames until the client closes, the connection ends, or a frame breaks the rules.</summary>
     public async Task<(WebSocketCloseStatus Status, string Reason)?> ReadAsync(CancellationToken cancellationToken)
@@ -239,9 +246,16 @@ internal sealed partial class WebSocketConnection(
             throw SessionErrors.NotFound(sessionId);
         }
 
+        await Members.RequireAsync(Caller, sessionId).ConfigureAwait(false);
+
         // Subscribing as a participant makes the connection's activity its presence in the session. Checked first, the
         // heartbeat sent after: the subscriber sees itself come online.
         var participantId = frame.GetString("participant_id");
+        if (participantId is not null)
+        {
+            CallerIdentity.Require(Caller, "participant_id", participantId);
+        }
+
         if (participantId is not null && !(await sessions.ReadAsync(sessionId, grain => grain.GetAsync()).ConfigureAwait(false)).HasParticipant(participantId))
         {
             throw new SessionException(SessionErrors.SenderNotParticipant, $"'{participantId}' is not a participant of session '{sessionId}'.");
@@ -260,7 +274,7 @@ internal sealed partial class WebSocketConnection(
     /// <summary><c>{"type":"typing","session_id":…,"participant_id":…,"typing":true}</c>: no answer unless it fails.</summary>
     private async Task<ControlFrame?> TypingAsync(ClientFrame frame)
     {
-        var (sessionId, participantId, error) = SessionAndParticipant(frame);
+        var (sessionId, participantId, error) = await SessionAndParticipantAsync(frame).ConfigureAwait(false);
         if (error is not null)
         {
             return error;
@@ -278,7 +292,7 @@ internal sealed partial class WebSocketConnection(
     /// <summary><c>{"type":"presence","session_id":…,"participant_id":…}</c>: an explicit heartbeat; no answer unless it fails.</summary>
     private async Task<ControlFrame?> PresenceAsync(ClientFrame frame)
     {
-        var (sessionId, participantId, error) = SessionAndParticipant(frame);
+        var (sessionId, participantId, error) = await SessionAndParticipantAsync(frame).ConfigureAwait(false);
         if (error is not null)
         {
             return error;
@@ -288,7 +302,7 @@ internal sealed partial class WebSocketConnection(
         return null;
     }
 
-    private (string? SessionId, string? ParticipantId, ControlFrame? Error) SessionAndParticipant(ClientFrame frame)
+    private async Task<(string? SessionId, string? ParticipantId, ControlFrame? Error)> SessionAndParticipantAsync(ClientFrame frame)
     {
         var sessionId = frame.GetString("session_id");
         var participantId = frame.GetString("participant_id");
@@ -302,6 +316,8 @@ internal sealed partial class WebSocketConnection(
             throw SessionErrors.NotFound(sessionId ?? "");
         }
 
+        await Members.RequireAsync(Caller, sessionId).ConfigureAwait(false);
+        CallerIdentity.Require(Caller, "participant_id", participantId);
         return (sessionId, participantId, null);
     }
 
@@ -314,6 +330,8 @@ internal sealed partial class WebSocketConnection(
                 throw new SessionException(SessionErrors.ParticipantNotFound, $"Participant '{participantId}' does not exist.");
             }
 
+            // Only the caller's own inbox, as GET /api/participants/{id}/inbox.
+            CallerIdentity.Require(Caller, "topic", participantId);
             _inboxes.Add(participantId, await subscriptions.SubscribeInboxAsync(connection, participantId).ConfigureAwait(false));
             return null;
         }
@@ -357,6 +375,8 @@ internal sealed partial class WebSocketConnection(
             throw SessionErrors.NotFound(sessionId!);
         }
 
+        await Members.RequireAsync(Caller, sessionId).ConfigureAwait(false);
+        CallerIdentity.Require(Caller, "sender_id", command!.SenderId);
         using (var permit = TryAppendPermit())
         {
             if (!permit.IsAcquired)

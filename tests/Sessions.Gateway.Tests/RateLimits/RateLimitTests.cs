@@ -33,8 +33,8 @@ public sealed class RateLimitTests(SmallRateLimitsFixture fixture) : IClassFixtu
     public async Task A_burst_of_appends_from_one_caller_is_refused_past_its_bucket_while_another_caller_appends()
     {
         var (session, alice, bob) = await fixture.Client.CreateSessionAsync();
-        using var noisy = await CallerAsync();
-        using var quiet = await CallerAsync();
+        using var noisy = await CallerAsync(alice);
+        using var quiet = await CallerAsync(bob);
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < SmallRateLimitsFixture.AppendBurst + 5; i++)
@@ -69,7 +69,7 @@ public sealed class RateLimitTests(SmallRateLimitsFixture fixture) : IClassFixtu
     public async Task A_websocket_send_draws_on_the_same_bucket_as_http_appends()
     {
         var (session, alice, _) = await fixture.Client.CreateSessionAsync();
-        var token = await NewTokenAsync();
+        var token = await NewTokenAsync(alice);
         using var http = Caller(token);
         HttpStatusCode last;
         do
@@ -93,9 +93,9 @@ public sealed class RateLimitTests(SmallRateLimitsFixture fixture) : IClassFixtu
     [Fact]
     public async Task A_caller_holds_at_most_its_connections_and_gets_one_back_when_it_closes_one()
     {
-        var (session, _, _) = await fixture.Client.CreateSessionAsync();
-        using var holder = await CallerAsync();
-        using var other = await CallerAsync();
+        var (session, alice, bob) = await fixture.Client.CreateSessionAsync();
+        using var holder = await CallerAsync(alice);
+        using var other = await CallerAsync(bob);
         var open = new List<HttpResponseMessage>();
         try
         {
@@ -140,8 +140,8 @@ public sealed class RateLimitTests(SmallRateLimitsFixture fixture) : IClassFixtu
     [Fact]
     public async Task A_token_is_one_caller_whether_it_comes_in_the_header_or_the_query()
     {
-        var (session, _, _) = await fixture.Client.CreateSessionAsync();
-        var token = await NewTokenAsync();
+        var (session, alice, _) = await fixture.Client.CreateSessionAsync();
+        var token = await NewTokenAsync(alice);
         using var byHeader = Caller(token);
         using var anonymous = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = fixture.Client.BaseAddress!, Timeout = TimeSpan.FromSeconds(30) };
         var open = new List<HttpResponseMessage>();
@@ -164,7 +164,7 @@ public sealed class RateLimitTests(SmallRateLimitsFixture fixture) : IClassFixtu
     {
         // Attempts count whatever becomes of them: these end at once (404: no such session), so they hold no
         // connection and only the connect bucket can refuse them.
-        using var hasty = await CallerAsync();
+        using var hasty = await CallerAsync(await fixture.Client.CreateParticipantAsync("caller"));
         var statuses = new List<HttpStatusCode>();
         HttpResponseMessage? refused = null;
         while (refused is null && statuses.Count < SmallRateLimitsFixture.ConnectBurst + 5)
@@ -191,11 +191,11 @@ public sealed class RateLimitTests(SmallRateLimitsFixture fixture) : IClassFixtu
         }
     }
 
-    /// <summary>A participant token of a new participant, issued with the admin key.</summary>
-    private async Task<string> NewTokenAsync() => (await fixture.Client.IssueTokenAsync(await fixture.Client.CreateParticipantAsync("caller"))).Token;
+    /// <summary>A new participant token of <paramref name="participantId"/> (who must be in the sessions it uses), issued with the admin key.</summary>
+    private async Task<string> NewTokenAsync(string participantId) => (await fixture.Client.IssueTokenAsync(participantId)).Token;
 
     /// <summary>A client whose requests carry a participant token of its own, so it is a caller of its own.</summary>
-    private async Task<HttpClient> CallerAsync() => Caller(await NewTokenAsync());
+    private async Task<HttpClient> CallerAsync(string participantId) => Caller(await NewTokenAsync(participantId));
 
     private HttpClient Caller(string token)
     {

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
 using Sessions.Gateway.Api.Sessions;
 using Sessions.Gateway.Authentication;
+using Sessions.Gateway.Authorization;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
 using Sessions.Storage.Deliveries;
@@ -31,7 +32,7 @@ public static class DeliveriesApi
 
     public static IEndpointRouteBuilder MapDeliveriesApi(this IEndpointRouteBuilder routes)
     {
-        // Under /api/agents, which is for admin keys only.
+        // The delivery log is the operator's (webhook endpoints, their answers and errors): admin keys only, like /api/agents.
         routes.MapGet("api/agents/{id}/deliveries", ListByAgentAsync)
             .WithTags("Deliveries")
             .RequireAuthorization(AuthPolicies.Admin)
@@ -39,10 +40,12 @@ public static class DeliveriesApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         routes.MapGet("api/sessions/{id}/deliveries", ListBySessionAsync)
             .WithTags("Deliveries")
+            .RequireAuthorization(AuthPolicies.Admin)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         routes.MapGet("api/deliveries/{id}", GetAsync)
             .WithTags("Deliveries")
+            .RequireAuthorization(AuthPolicies.Admin)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }

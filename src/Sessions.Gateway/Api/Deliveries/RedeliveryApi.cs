@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
 using Sessions.Gateway.Authentication;
+using Sessions.Gateway.Authorization;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
 using Sessions.Gateway.Serialization;
@@ -23,8 +24,10 @@ public static class RedeliveryApi
 {
     public static IEndpointRouteBuilder MapRedeliveryApi(this IEndpointRouteBuilder routes)
     {
+        // Admin keys only, like the rest of the delivery log.
         routes.MapPost("api/deliveries/{id}/redeliver", RedeliverAsync)
             .WithTags("Deliveries")
+            .RequireAuthorization(AuthPolicies.Admin)
             .ProducesProblem(StatusCodes.Status404NotFound);
         // Under /api/agents, which is for admin keys only.
         routes.MapPost("api/agents/{id}/deliveries/recover", RecoverAsync)

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
 using Sessions.Client;
 using Sessions.Gateway.Api.Sessions;
+using Sessions.Gateway.Authorization;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
 using Sessions.Gateway.Serialization;
@@ -24,10 +26,12 @@ public static class InboxApi
     {
         routes.MapGet("api/participants/{id}/inbox", ListAsync)
             .WithTags("Inbox")
+            .RequireAuthorization(AuthPolicies.Self)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         routes.MapPost("api/sessions/{id}/read", MarkReadAsync)
             .WithTags("Inbox")
+            .RequireAuthorization(AuthPolicies.SessionMember)
             .Accepts<MarkReadRequest>("application/json")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -68,6 +72,7 @@ public static class InboxApi
     }
 
     public static async Task<Results<Ok<InboxEntry>, ProblemHttpResult>> MarkReadAsync(
+        ClaimsPrincipal user,
         string id,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
@@ -94,6 +99,11 @@ public static class InboxApi
         if (errors.Any)
         {
             return ApiProblems.Validation(errors);
+        }
+
+        if (CallerIdentity.NotCaller(user, "participant_id", mark.ParticipantId) is { } notCaller)
+        {
+            return notCaller;
         }
 
         if (!RequestRules.IsValidId(id, limits.Value))

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
 using Sessions.Gateway.Api.Sessions;
+using Sessions.Gateway.Authorization;
 using Sessions.Gateway.Grains;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.RateLimits;
@@ -23,7 +25,7 @@ public static class MessagesApi
 {
     public static RouteGroupBuilder MapMessagesApi(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("api/sessions/{id}/messages").WithTags("Messages");
+        var api = routes.MapGroup("api/sessions/{id}/messages").WithTags("Messages").RequireAuthorization(AuthPolicies.SessionMember);
         api.MapPost("", AppendAsync)
             .Accepts<AppendMessageRequest>("application/json")
             .LimitedPerCaller(CallerLimit.Appends)
@@ -40,6 +42,7 @@ public static class MessagesApi
     }
 
     public static async Task<Results<Created<ChatMessage>, Ok<ChatMessage>, ProblemHttpResult>> AppendAsync(
+        ClaimsPrincipal user,
         string id,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
@@ -66,6 +69,11 @@ public static class MessagesApi
         if (errors.Any)
         {
             return ApiProblems.Validation(errors);
+        }
+
+        if (CallerIdentity.NotCaller(user, "sender_id", append.SenderId) is { } notCaller)
+        {
+            return notCaller;
         }
 
         if (!RequestRules.IsValidId(id, limits.Value))

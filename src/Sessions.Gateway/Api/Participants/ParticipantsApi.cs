@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
+using Sessions.Gateway.Authorization;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
 using Sessions.Gateway.Serialization;
@@ -23,11 +24,13 @@ public static class ParticipantsApi
     {
         var api = routes.MapGroup("api/participants").WithTags("Participants");
         api.MapPost("", CreateAsync)
+            .RequireAuthorization(AuthPolicies.Admin)
             .Accepts<CreateParticipantRequest>("application/json")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesRequestProblems();
-        api.MapGet("{id}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapGet("", ListAsync).ProducesProblem(StatusCodes.Status400BadRequest);
+        // A participant token sees only its own participant; others answer as if they did not exist.
+        api.MapGet("{id}", GetAsync).RequireAuthorization(AuthPolicies.SelfOrHidden).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("", ListAsync).RequireAuthorization(AuthPolicies.Admin).ProducesProblem(StatusCodes.Status400BadRequest);
         return api;
     }
 

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
 using Sessions.Gateway.Api.Sessions;
+using Sessions.Gateway.Authorization;
 using Sessions.Gateway.Grains;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
@@ -21,7 +23,7 @@ public static class PresenceApi
 {
     public static IEndpointRouteBuilder MapPresenceApi(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("api/sessions/{id}").WithTags("Presence");
+        var api = routes.MapGroup("api/sessions/{id}").WithTags("Presence").RequireAuthorization(AuthPolicies.SessionMember);
         api.MapPost("typing", TypingAsync).Accepts<TypingRequest>("application/json").ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesRequestProblems();
         api.MapPost("presence", HeartbeatAsync).Accepts<HeartbeatRequest>("application/json").ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesRequestProblems();
         api.MapGet("presence", GetAsync).ProducesProblem(StatusCodes.Status404NotFound);
@@ -29,6 +31,7 @@ public static class PresenceApi
     }
 
     public static async Task<Results<Ok<TypingAccepted>, ProblemHttpResult>> TypingAsync(
+        ClaimsPrincipal user,
         string id,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
@@ -48,6 +51,11 @@ public static class PresenceApi
             return ApiProblems.Validation(errors);
         }
 
+        if (CallerIdentity.NotCaller(user, "participant_id", typing.ParticipantId) is { } notCaller)
+        {
+            return notCaller;
+        }
+
         if (!RequestRules.IsValidId(id, limits.Value))
         {
             return SessionsApi.SessionNotFound(id);
@@ -58,6 +66,7 @@ public static class PresenceApi
     }
 
     public static async Task<Results<Ok<PresenceList>, ProblemHttpResult>> HeartbeatAsync(
+        ClaimsPrincipal user,
         string id,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
@@ -75,6 +84,11 @@ public static class PresenceApi
         if (errors.Any)
         {
             return ApiProblems.Validation(errors);
+        }
+
+        if (CallerIdentity.NotCaller(user, "participant_id", heartbeat.ParticipantId) is { } notCaller)
+        {
+            return notCaller;
         }
 
         if (!RequestRules.IsValidId(id, limits.Value))

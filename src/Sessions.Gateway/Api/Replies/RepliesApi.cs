@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
 using Sessions.Gateway.Api.Sessions;
+using Sessions.Gateway.Authorization;
 using Sessions.Gateway.Grains;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
@@ -21,7 +23,7 @@ public static class RepliesApi
 {
     public static RouteGroupBuilder MapRepliesApi(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("api/sessions/{id}/replies").WithTags("Replies");
+        var api = routes.MapGroup("api/sessions/{id}/replies").WithTags("Replies").RequireAuthorization(AuthPolicies.SessionMember);
         api.MapPost("", StartAsync).Accepts<StartReplyRequest>("application/json").ProducesReplyProblems();
         api.MapGet("", ListAsync).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("{replyId}/chunks", AppendChunkAsync).Accepts<AppendChunkRequest>("application/json").ProducesReplyProblems();
@@ -37,6 +39,7 @@ public static class RepliesApi
         .ProducesRequestProblems();
 
     public static async Task<Results<Created<Reply>, ProblemHttpResult>> StartAsync(
+        ClaimsPrincipal user,
         string id,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
@@ -57,6 +60,11 @@ public static class RepliesApi
         if (errors.Any)
         {
             return ApiProblems.Validation(errors);
+        }
+
+        if (CallerIdentity.NotCaller(user, "sender_id", start.SenderId) is { } notCaller)
+        {
+            return notCaller;
         }
 
         if (!RequestRules.IsValidId(id, limits.Value))
@@ -83,6 +91,7 @@ public static class RepliesApi
     }
 
     public static async Task<Results<Ok<ChunkAck>, ProblemHttpResult>> AppendChunkAsync(
+        ClaimsPrincipal user,
         string id,
         string replyId,
         HttpRequest request,
@@ -108,6 +117,11 @@ public static class RepliesApi
             return ApiProblems.Validation(errors);
         }
 
+        if (CallerIdentity.NotCaller(user, "sender_id", chunk.SenderId) is { } notCaller)
+        {
+            return notCaller;
+        }
+
         if (!RequestRules.IsValidId(id, limits.Value))
         {
             return SessionsApi.SessionNotFound(id);
@@ -118,6 +132,7 @@ public static class RepliesApi
     }
 
     public static async Task<Results<Created<ChatMessage>, Ok<ChatMessage>, ProblemHttpResult>> FinishAsync(
+        ClaimsPrincipal user,
         string id,
         string replyId,
         HttpRequest request,
@@ -144,6 +159,11 @@ public static class RepliesApi
             return ApiProblems.Validation(errors);
         }
 
+        if (CallerIdentity.NotCaller(user, "sender_id", finish.SenderId) is { } notCaller)
+        {
+            return notCaller;
+        }
+
         if (!RequestRules.IsValidId(id, limits.Value))
         {
             return SessionsApi.SessionNotFound(id);
@@ -157,6 +177,7 @@ public static class RepliesApi
     }
 
     public static async Task<Results<Ok<Reply>, ProblemHttpResult>> StopAsync(
+        ClaimsPrincipal user,
         string id,
         string replyId,
         HttpRequest request,
@@ -175,6 +196,11 @@ public static class RepliesApi
         if (errors.Any)
         {
             return ApiProblems.Validation(errors);
+        }
+
+        if (CallerIdentity.NotCaller(user, "participant_id", stop.ParticipantId) is { } notCaller)
+        {
+            return notCaller;
         }
 
         if (!RequestRules.IsValidId(id, limits.Value))

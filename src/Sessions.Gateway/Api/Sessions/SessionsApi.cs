@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -5,6 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
+using Sessions.Gateway.Authorization;
 using Sessions.Gateway.Grains;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
@@ -30,9 +32,10 @@ public static class SessionsApi
             .Accepts<CreateSessionRequest>("application/json")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesRequestProblems();
-        api.MapGet("{id}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("{id}", GetAsync).RequireAuthorization(AuthPolicies.SessionMember).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("", ListAsync).ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapPost("{id}/status", ChangeStatusAsync)
+            .RequireAuthorization(AuthPolicies.SessionMember)
             .Accepts<ChangeStatusRequest>("application/json")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -41,6 +44,7 @@ public static class SessionsApi
     }
 
     public static async Task<Results<Created<ChatSession>, ProblemHttpResult>> CreateAsync(
+        ClaimsPrincipal user,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
         [FromServices] ChatSessionGrains sessions,
@@ -65,6 +69,11 @@ public static class SessionsApi
         if (errors.Any)
         {
             return ApiProblems.Validation(errors);
+        }
+
+        if (CallerIdentity.NotCaller(user, "initiator_id", create.InitiatorId) is { } notCaller)
+        {
+            return notCaller;
         }
 
         // The gateway names the session: a time-ordered id, so ids of new sessions sort after older ones.
@@ -93,6 +102,7 @@ public static class SessionsApi
     }
 
     public static async Task<Results<Ok<SessionList>, ProblemHttpResult>> ListAsync(
+        ClaimsPrincipal user,
         [FromQuery(Name = "participant_id")] string? participantId,
         string? status,
         string? limit,
@@ -119,6 +129,11 @@ public static class SessionsApi
         if (errors.Any)
         {
             return ApiProblems.Validation(errors);
+        }
+
+        if (CallerIdentity.NotCaller(user, "participant_id", participantId) is { } notCaller)
+        {
+            return notCaller;
         }
 
         try
