@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using Sessions.Testing;
 
@@ -169,7 +170,8 @@ public sealed class InboxApiTests(GatewayFixture gateway) : IClassFixture<Gatewa
 
         var malformed = await _client.PostJsonAsync(path, """{"participant_id": """);
         var plainText = await _client.PostAsync(path, HttpApi.JsonContent($$"""{"participant_id":"{{alice}}","last_seq":0}""", "text/plain"));
-        var oversized = await _client.PostJsonAsync(path, $$"""{"participant_id":"{{new string('a', 1024 * 1024)}}","last_seq":0}""");
+        var oversized = await RawHttp.SendAsync(_client.BaseAddress!, RawHttp.Post(_client.BaseAddress!, path,
+            Encoding.UTF8.GetBytes($$"""{"participant_id":"{{new string('a', 1024 * 1024)}}","last_seq":0}""")));
 
         await malformed.ExpectProblemAsync(HttpStatusCode.BadRequest, "invalid-json");
         await plainText.ExpectProblemAsync(HttpStatusCode.UnsupportedMediaType, "unsupported-media-type");
