@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Sessions.Benchmarks.Realtime;
 
@@ -22,12 +23,15 @@ namespace Sessions.Benchmarks.Realtime;
 /// <c>POST /api/sessions/{id}/messages</c>, which numbers the body within its group and writes one
 /// <c>message</c> frame, built once, to every connection of the group: no Orleans, no database, no JSON parsing of
 /// the body. Like the gateway, each connection has a bounded queue and one writer; a full queue drops the connection.
+/// <c>POST /api/durable/{id}/messages</c> does the same after one INSERT of the body into PostgreSQL, committed (the
+/// sessions' own database, same settings): what a durable append plus fan-out costs on this machine with nothing else.
 /// It runs as its own process (<see cref="BroadcastServerProcess"/>), started from the benchmark's own assembly.
 /// </summary>
 internal static class BroadcastServer
 {
     public const string Mode = "realtime-broadcast-server";
     public const string ListeningPrefix = "listening on ";
+    public const string DatabaseVariable = "SESSIONS_BENCH_BASELINE_DATABASE";
 
     public static async Task RunAsync(string[] args)
     {
@@ -37,9 +41,18 @@ internal static class BroadcastServer
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         await using var app = builder.Build();
         var groups = new ConcurrentDictionary<string, Group>(StringComparer.Ordinal);
+        await using var database = NpgsqlDataSource.Create(Environment.GetEnvironmentVariable(DatabaseVariable)
+            ?? throw new InvalidOperationException($"{DatabaseVariable} is not set."));
+        await using (var create = database.CreateCommand(
+            "create table if not exists bench_baseline_messages (id bigint generated always as identity primary key, topic text not null, body text not null, created_at timestamptz not null default now())"))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15), KeepAliveTimeout = TimeSpan.FromSeconds(30) });
         app.Map("/ws", (HttpContext context) => ServeAsync(context, groups, queueLength));
-        app.MapPost("/api/sessions/{id}/messages", (HttpContext context) => PublishAsync(context, groups));
+        app.MapPost("/api/sessions/{id}/messages", (HttpContext context) => PublishAsync(context, groups, database: null));
+        app.MapPost("/api/durable/{id}/messages", (HttpContext context) => PublishAsync(context, groups, database));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Console.WriteLine(ListeningPrefix + address);
@@ -49,7 +62,7 @@ internal static class BroadcastServer
         await app.StopAsync();
     }
 
-    private static async Task PublishAsync(HttpContext context, ConcurrentDictionary<string, Group> groups)
+    private static async Task PublishAsync(HttpContext context, ConcurrentDictionary<string, Group> groups, NpgsqlDataSource? database)
     {
         var topic = "session:" + (string)context.Request.RouteValues["id"]!;
         using var body = new MemoryStream();
@@ -58,6 +71,14 @@ internal static class BroadcastServer
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
+        }
+
+        if (database is not null)
+        {
+            await using var insert = database.CreateCommand("insert into bench_baseline_messages (topic, body) values ($1, $2)");
+            insert.Parameters.Add(new NpgsqlParameter { Value = topic });
+            insert.Parameters.Add(new NpgsqlParameter { Value = Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length) });
+            await insert.ExecuteNonQueryAsync();
         }
 
         var seq = group.Publish(topic, body.GetBuffer().AsSpan(0, (int)body.Length));

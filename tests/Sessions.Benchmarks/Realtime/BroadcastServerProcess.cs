@@ -21,7 +21,8 @@ internal sealed class BroadcastServerProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<BroadcastServerProcess> StartAsync(int queueLength)
+    /// <summary>Starts the server; its durable route writes to <paramref name="connectionString"/>'s database.</summary>
+    public static async Task<BroadcastServerProcess> StartAsync(int queueLength, string connectionString)
     {
         var host = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
         var info = new ProcessStartInfo(host, [typeof(BroadcastServer).Assembly.Location, BroadcastServer.Mode, "--queue", queueLength.ToString(CultureInfo.InvariantCulture)])
@@ -31,6 +32,7 @@ internal sealed class BroadcastServerProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         info.Environment["DOTNET_gcServer"] = "1";
+        info.Environment[BroadcastServer.DatabaseVariable] = connectionString;
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the broadcast server.");
         try
         {

@@ -66,10 +66,10 @@ internal sealed record FanOutRound(string Label, string ServerKey, AppendRun App
         + "for the same append, negative when the subscriber was first; CPU: cores used during the round, client = appender + both subscriber processes)";
 
     public const string Header =
-        "                               appends receipts missing |  p50 ms  p99 ms p99.9 ms  max ms | ack p50 ack p99 | after ack p50 p99 | CPU cores: server postgres client machine";
+        "                                    appends receipts missing |  p50 ms  p99 ms p99.9 ms  max ms | ack p50 ack p99 | after ack p50 p99 | CPU cores: server postgres client machine";
 
     public string Describe() =>
-        $"{Label,-30} {Appends.Acknowledged,7} {LatencyMs.Length,8} {Missing,7} | {P50,7:0.00} {P99,7:0.00} {P999,8:0.00} {Max,7:0.0} | "
+        $"{Label,-35} {Appends.Acknowledged,7} {LatencyMs.Length,8} {Missing,7} | {P50,7:0.00} {P99,7:0.00} {P999,8:0.00} {Max,7:0.0} | "
         + $"{Percentiles.Of(Appends.AckMs, 0.5),7:0.00} {Percentiles.Of(Appends.AckMs, 0.99),7:0.00} | {Percentiles.Of(AfterAckMs, 0.5),13:0.00} {Percentiles.Of(AfterAckMs, 0.99),5:0.00} | "
         + $"{Cores(ServerKey),16:0.00} {Cores(CpuMeter.PostgresGroup),8:0.00} {ClientCores,6:0.00} {Cpu.MachineBusy,7:0%}";
 
@@ -77,7 +77,7 @@ internal sealed record FanOutRound(string Label, string ServerKey, AppendRun App
     public static string DescribeMedians(string label, IReadOnlyList<FanOutRound> rounds)
     {
         static double M(IEnumerable<double> values) => ClusterBenchmark.Middle(values);
-        return $"{label,-30} {M(rounds.Select(r => (double)r.Appends.Acknowledged)),7:0} {M(rounds.Select(r => (double)r.LatencyMs.Length)),8:0} {rounds.Sum(r => r.Missing),7} | "
+        return $"{label,-35} {M(rounds.Select(r => (double)r.Appends.Acknowledged)),7:0} {M(rounds.Select(r => (double)r.LatencyMs.Length)),8:0} {rounds.Sum(r => r.Missing),7} | "
             + $"{M(rounds.Select(r => r.P50)),7:0.00} {M(rounds.Select(r => r.P99)),7:0.00} {M(rounds.Select(r => r.P999)),8:0.00} {M(rounds.Select(r => r.Max)),7:0.0} | "
             + $"{M(rounds.Select(r => Percentiles.Of(r.Appends.AckMs, 0.5))),7:0.00} {M(rounds.Select(r => Percentiles.Of(r.Appends.AckMs, 0.99))),7:0.00} | "
             + $"{M(rounds.Select(r => Percentiles.Of(r.AfterAckMs, 0.5))),13:0.00} {M(rounds.Select(r => Percentiles.Of(r.AfterAckMs, 0.99))),5:0.00} | "

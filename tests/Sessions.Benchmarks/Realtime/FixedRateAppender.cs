@@ -13,10 +13,11 @@ internal sealed record AppendRun(int Sent, int Acknowledged, int Failed, double[
 /// <summary>
 /// Appends at a fixed rate, open loop: the i-th append leaves at start + i / rate whether or not earlier ones were
 /// answered, so a slow server shows as latency rather than as a lower rate. Appends go round-robin over the topics'
-/// <c>POST /api/sessions/{id}/messages</c> (the gateway's route, and the same one on the baseline server). Each
+/// <c>POST {routePrefix}{id}/messages</c> (by default <c>/api/sessions/</c>: the gateway's route, and the same one on
+/// the baseline server; <c>/api/durable/</c> is the baseline's durable route). Each
 /// content carries <c>t</c>, the send time in <see cref="Stopwatch"/> ticks, and <c>r</c>, the round.
 /// </summary>
-internal sealed class FixedRateAppender(HttpClient http, string[] sessionIds, int rate) : IDisposable
+internal sealed class FixedRateAppender(HttpClient http, string[] sessionIds, int rate, string routePrefix = "/api/sessions/") : IDisposable
 {
     private const string Sender = "bench-alice";
     private const string Text = "Hello there, this is a benchmark message of ordinary size.";
@@ -63,7 +64,7 @@ internal sealed class FixedRateAppender(HttpClient http, string[] sessionIds, in
             var body = $$$"""{"sender_id":"{{{Sender}}}","kind":"text","content":{"t":{{{sent}}},"r":{{{round}}},"text":"{{{text}}}"}}""";
             using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
             content.Headers.ContentType = new("application/json");
-            using var response = await http.PostAsync($"/api/sessions/{sessionId}/messages", content).ConfigureAwait(false);
+            using var response = await http.PostAsync($"{routePrefix}{sessionId}/messages", content).ConfigureAwait(false);
             _ = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
             if (response.StatusCode != HttpStatusCode.Created)
             {

@@ -9,16 +9,16 @@ namespace Sessions.Benchmarks.Realtime;
 
 /// <summary>
 /// <c>realtime</c> mode: append-to-receipt latency of the WebSocket fan-out with many concurrent subscribers, next to
-/// a plain broadcast server (<see cref="BroadcastServer"/>) holding the same subscribers in the same run, and what
-/// consumers that never read do to everyone else.
+/// a broadcast server (<see cref="BroadcastServer"/>) holding the same subscribers in the same run, plain and with one
+/// committed INSERT per message (the durable baseline), and what consumers that never read do to everyone else.
 ///
 /// The gateway runs as its own process (server GC, <c>OutgoingQueueLength</c> set by <c>--queue</c>) on a private
 /// PostgreSQL (or <c>ConnectionStrings__Sessions</c>); the baseline is a second process. Each server's subscribers,
 /// <c>sessions × subscribers-per-session</c> WebSockets with one subscription each, connected for the whole run, live
 /// in a subscriber process of their own (<see cref="SubscriberHost"/>); this process appends at a fixed rate over HTTP
 /// (<see cref="FixedRateAppender"/>) and collects the receipts. Latency is the receipt time minus the send time of the
-/// append, on the machine's monotonic clock, for every subscriber that got the message. Rounds alternate baseline,
-/// sessions, baseline, ... Then the slow-consumer phase: rounds with larger messages to fewer sessions, without and
+/// append, on the machine's monotonic clock, for every subscriber that got the message. Each round runs the plain
+/// baseline, the durable baseline, then sessions. Then the slow-consumer phase: rounds with larger messages to fewer sessions, without and
 /// with stalled connections (<see cref="StalledConsumers"/>) on the gateway.
 /// </summary>
 internal static class RealtimeBenchmark
@@ -77,7 +77,7 @@ internal static class RealtimeBenchmark
             ["Logging__LogLevel__Sessions.Gateway.Realtime.RealtimeEndpoints"] = "Debug",
         });
         gateway.Start();
-        await using var baseline = await BroadcastServerProcess.StartAsync(settings.QueueLength);
+        await using var baseline = await BroadcastServerProcess.StartAsync(settings.QueueLength, connectionString);
         await gateway.WaitReadyAsync(TimeSpan.FromSeconds(60));
         var gatewayEndPoint = new IPEndPoint(IPAddress.Loopback, gateway.HttpPort);
 
@@ -113,9 +113,14 @@ internal static class RealtimeBenchmark
             },
             connectionString);
         using var toBaseline = new FixedRateAppender(NewHttpClient(baseline.BaseAddress), groupIds, settings.Rate);
+        using var toDurableBaseline = new FixedRateAppender(NewHttpClient(baseline.BaseAddress), groupIds, settings.Rate, "/api/durable/");
         using var toGateway = new FixedRateAppender(NewHttpClient(gateway.BaseAddress), sessionIds, settings.Rate);
-        Task<(FanOutRound Round, ReceiptRound Receipts)> Measure(string label, bool sessions, TimeSpan duration, int padding) =>
-            FanOutRound.RunAsync(label, sessions ? Gateway : Baseline, sessions ? toGateway : toBaseline, sessions ? gatewaySubscribers : baselineSubscribers, settings.Rate, settings.SubscribersPerSession, duration, padding, meter);
+        Task<(FanOutRound Round, ReceiptRound Receipts)> Measure(string label, Server server, TimeSpan duration, int padding) => server switch
+        {
+            Server.Sessions => FanOutRound.RunAsync(label, Gateway, toGateway, gatewaySubscribers, settings.Rate, settings.SubscribersPerSession, duration, padding, meter),
+            Server.DurableBaseline => FanOutRound.RunAsync(label, Baseline, toDurableBaseline, baselineSubscribers, settings.Rate, settings.SubscribersPerSession, duration, padding, meter),
+            _ => FanOutRound.RunAsync(label, Baseline, toBaseline, baselineSubscribers, settings.Rate, settings.SubscribersPerSession, duration, padding, meter),
+        };
         var hotSessions = sessionIds.Take(settings.SlowSessions).ToArray();
         using var toHotSessions = new FixedRateAppender(NewHttpClient(gateway.BaseAddress), hotSessions, settings.Rate);
         Task<(FanOutRound Round, ReceiptRound Receipts)> MeasureHot(string label) =>
@@ -131,8 +136,10 @@ internal static class RealtimeBenchmark
             + $"baseline {IdleCores(p => p == Baseline):0.00}, postgres {IdleCores(p => p == CpuMeter.PostgresGroup):0.00}, "
             + $"subscriber processes {IdleCores(p => p == FanOutRound.ClientPrefix + Gateway):0.00} (gateway's) and {IdleCores(p => p == FanOutRound.ClientPrefix + Baseline):0.00} (baseline's); machine {idle.MachineBusy:0%} busy.");
 
-        await Measure("warm-up", sessions: false, WarmUp, 0);
-        await Measure("warm-up", sessions: true, WarmUp, 0);
+        foreach (var server in Enum.GetValues<Server>())
+        {
+            await Measure("warm-up", server, WarmUp, 0);
+        }
 
         var measuring = meter.Sample();
         var measuringClock = Stopwatch.StartNew();
@@ -140,25 +147,30 @@ internal static class RealtimeBenchmark
         Console.WriteLine($"Append-to-receipt latency, each append reaching {settings.SubscribersPerSession} subscribers ({settings.Rate * settings.SubscribersPerSession} receipts/s):");
         Console.WriteLine(FanOutRound.Legend);
         Console.WriteLine(FanOutRound.Header);
-        var baselineRounds = new List<FanOutRound>();
-        var sessionRounds = new List<FanOutRound>();
+        var rounds = Enum.GetValues<Server>().ToDictionary(server => server, _ => new List<FanOutRound>());
         for (var round = 1; round <= settings.Rounds; round++)
         {
-            var plain = (await Measure($"round {round} baseline", sessions: false, settings.Duration, 0)).Round;
-            Console.WriteLine(plain.Describe());
-            var sessions = (await Measure($"round {round} sessions", sessions: true, settings.Duration, 0)).Round;
-            Console.WriteLine(sessions.Describe());
-            baselineRounds.Add(plain);
-            sessionRounds.Add(sessions);
+            foreach (var server in Enum.GetValues<Server>())
+            {
+                var measured = (await Measure($"round {round} {Labels[server]}", server, settings.Duration, 0)).Round;
+                Console.WriteLine(measured.Describe());
+                rounds[server].Add(measured);
+            }
         }
 
         Console.WriteLine("Medians over rounds:");
-        Console.WriteLine(FanOutRound.DescribeMedians("baseline (plain broadcast)", baselineRounds));
-        Console.WriteLine(FanOutRound.DescribeMedians("sessions (gateway + grain + PG)", sessionRounds));
-        var p50 = ClusterBenchmark.Middle(sessionRounds.Select(r => r.P50));
-        var p99 = ClusterBenchmark.Middle(sessionRounds.Select(r => r.P99));
-        Console.WriteLine($"ratio sessions / baseline: p50 {p50 / ClusterBenchmark.Middle(baselineRounds.Select(r => r.P50)):0.0}x, p99 {p99 / ClusterBenchmark.Middle(baselineRounds.Select(r => r.P99)):0.0}x; "
-            + $"sessions p99 {p99:0.0} ms: target < 50 ms {(p99 < 50 ? "met" : "MISSED")}.");
+        Console.WriteLine(FanOutRound.DescribeMedians("baseline (plain broadcast)", rounds[Server.Baseline]));
+        Console.WriteLine(FanOutRound.DescribeMedians("durable baseline (INSERT+broadcast)", rounds[Server.DurableBaseline]));
+        Console.WriteLine(FanOutRound.DescribeMedians("sessions (gateway + grain + PG)", rounds[Server.Sessions]));
+        double Median(Server server, Func<FanOutRound, double> figure) => ClusterBenchmark.Middle(rounds[server].Select(figure));
+        var p99 = Median(Server.Sessions, r => r.P99);
+        foreach (var baselineKind in new[] { Server.Baseline, Server.DurableBaseline })
+        {
+            Console.WriteLine($"ratio sessions / {Labels[baselineKind]}: p50 {Median(Server.Sessions, r => r.P50) / Median(baselineKind, r => r.P50):0.0}x, "
+                + $"p99 {p99 / Median(baselineKind, r => r.P99):0.0}x");
+        }
+
+        Console.WriteLine($"sessions p99 {p99:0.0} ms: target < 50 ms {(p99 < 50 ? "met" : "MISSED")}; durable baseline p99 {Median(Server.DurableBaseline, r => r.P99):0.0} ms.");
 
         if (settings.StalledConnections > 0)
         {
@@ -179,11 +191,12 @@ internal static class RealtimeBenchmark
     private static async Task WaitForGaugeAsync(SiloProcess gateway, string gauge, long atLeast, TimeSpan timeout)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        while (await gateway.ReadGaugeAsync(gauge) < atLeast)
+        long value;
+        while ((value = await gateway.ReadGaugeAsync(gauge)) < atLeast)
         {
             if (Stopwatch.GetTimestamp() > deadline)
             {
-                throw new TimeoutException($"{gauge} did not reach {atLeast} within {timeout}.");
+                throw new TimeoutException($"{gauge} did not reach {atLeast} within {timeout}: it is {value}.");
             }
 
             await Task.Delay(50);
@@ -215,7 +228,7 @@ internal static class RealtimeBenchmark
             var subscribedBefore = await gateway.ReadGaugeAsync("sessions_realtime_subscriptions");
             await using var stalled = await StalledConsumers.ConnectAsync(gatewayEndPoint, [.. sessionIds.Select(s => "session:" + s)], settings.StalledConnections, topicsEach);
             // A client that never reads cannot see its confirmations: the gateway's gauge says when they are all in place.
-            await WaitForGaugeAsync(gateway, "sessions_realtime_subscriptions", subscribedBefore + stalledSubscriptions, TimeSpan.FromSeconds(30));
+            await WaitForGaugeAsync(gateway, "sessions_realtime_subscriptions", subscribedBefore + stalledSubscriptions, TimeSpan.FromSeconds(60));
             var closedBefore = CountLines(gateway, SlowConsumerLog);
             var start = Stopwatch.GetTimestamp();
             stalled.StartProbing();
@@ -239,6 +252,21 @@ internal static class RealtimeBenchmark
         Console.WriteLine($"p99 with / without stalled: {ClusterBenchmark.Middle(with.Select(r => r.P99)) / ClusterBenchmark.Middle(without.Select(r => r.P99)):0.00}x over whole rounds, "
             + $"{ClusterBenchmark.Middle(whileConnected.Select(w => Percentiles.Of(w, 0.99))) / ClusterBenchmark.Middle(without.Select(r => r.P99)):0.00}x while the stalled ones were open.");
     }
+
+    /// <summary>The three kinds of round, in the order each round runs them.</summary>
+    private enum Server
+    {
+        Baseline,
+        DurableBaseline,
+        Sessions,
+    }
+
+    private static readonly Dictionary<Server, string> Labels = new()
+    {
+        [Server.Baseline] = "baseline",
+        [Server.DurableBaseline] = "durable baseline",
+        [Server.Sessions] = "sessions",
+    };
 
     private static HttpClient NewHttpClient(Uri address) =>
         new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, UseProxy = false }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) }
