@@ -18,8 +18,8 @@ namespace Sessions.Benchmarks.Realtime;
 /// in a subscriber process of their own (<see cref="SubscriberHost"/>); this process appends at a fixed rate over HTTP
 /// (<see cref="FixedRateAppender"/>) and collects the receipts. Latency is the receipt time minus the send time of the
 /// append, on the machine's monotonic clock, for every subscriber that got the message. Each round runs the plain
-/// baseline, the durable baseline, then sessions. Then the slow-consumer phase: rounds with larger messages to fewer sessions, without and
-/// with stalled connections (<see cref="StalledConsumers"/>) on the gateway.
+/// baseline, the durable baseline, then sessions. Then the slow-consumer phase: rounds with larger messages to fewer
+/// sessions, without and with stalled connections (<see cref="StalledConsumers"/>) on the gateway.
 /// </summary>
 internal static class RealtimeBenchmark
 {
@@ -115,12 +115,9 @@ internal static class RealtimeBenchmark
         using var toBaseline = new FixedRateAppender(NewHttpClient(baseline.BaseAddress), groupIds, settings.Rate);
         using var toDurableBaseline = new FixedRateAppender(NewHttpClient(baseline.BaseAddress), groupIds, settings.Rate, "/api/durable/");
         using var toGateway = new FixedRateAppender(NewHttpClient(gateway.BaseAddress), sessionIds, settings.Rate);
-        Task<(FanOutRound Round, ReceiptRound Receipts)> Measure(string label, Server server, TimeSpan duration, int padding) => server switch
-        {
-            Server.Sessions => FanOutRound.RunAsync(label, Gateway, toGateway, gatewaySubscribers, settings.Rate, settings.SubscribersPerSession, duration, padding, meter),
-            Server.DurableBaseline => FanOutRound.RunAsync(label, Baseline, toDurableBaseline, baselineSubscribers, settings.Rate, settings.SubscribersPerSession, duration, padding, meter),
-            _ => FanOutRound.RunAsync(label, Baseline, toBaseline, baselineSubscribers, settings.Rate, settings.SubscribersPerSession, duration, padding, meter),
-        };
+        Task<(FanOutRound Round, ReceiptRound Receipts)> Measure(string label, Server server, TimeSpan duration, int padding) => server == Server.Sessions
+            ? FanOutRound.RunAsync(label, Gateway, toGateway, gatewaySubscribers, settings.Rate, settings.SubscribersPerSession, duration, padding, meter)
+            : FanOutRound.RunAsync(label, Baseline, server == Server.DurableBaseline ? toDurableBaseline : toBaseline, baselineSubscribers, settings.Rate, settings.SubscribersPerSession, duration, padding, meter);
         var hotSessions = sessionIds.Take(settings.SlowSessions).ToArray();
         using var toHotSessions = new FixedRateAppender(NewHttpClient(gateway.BaseAddress), hotSessions, settings.Rate);
         Task<(FanOutRound Round, ReceiptRound Receipts)> MeasureHot(string label) =>
