@@ -98,7 +98,7 @@ internal static class OrleansTestHosts
         }
         catch
         {
-            host.Dispose();
+            await StopAfterFailedStartAsync(host);
             throw;
         }
     }
@@ -126,7 +126,7 @@ internal static class OrleansTestHosts
         }
         catch
         {
-            host.Dispose();
+            await StopAfterFailedStartAsync(host);
             throw;
         }
     }
@@ -135,6 +135,26 @@ internal static class OrleansTestHosts
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         await host.StartAsync(timeout.Token).WaitAsync(StartTimeout);
+    }
+
+    /// <summary>
+    /// Stops what a failed start left running, then disposes the host. Disposing alone is not enough: a silo that got
+    /// part way (listening, in the table, its timers and membership agents running) kept running inside the test
+    /// process, and the later two-silo tests of the same run then lost their pings to the CPU it used.
+    /// </summary>
+    private static async Task StopAfterFailedStartAsync(IHost host)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(StartTimeout);
+            await host.StopAsync(timeout.Token);
+        }
+        catch (Exception)
+        {
+            // The start's own failure is what the caller is told about.
+        }
+
+        host.Dispose();
     }
 
     /// <summary>
