@@ -40,7 +40,7 @@ internal static class OrleansTestHosts
     /// <summary>Every ADO.NET options class needs it: the grain storage's default is SQL Server's.</summary>
     public const string Invariant = "Npgsql";
 
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(150);
 
     public static IHost BuildSilo(TestSilo silo) =>
         new HostBuilder()
@@ -184,7 +184,7 @@ internal static class OrleansTestHosts
         o.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(30);
         o.NumMissedProbesLimit = 3;
         o.NumVotesForDeathDeclaration = 2;
-        o.MaxJoinAttemptTime = TimeSpan.FromSeconds(45);
+        o.MaxJoinAttemptTime = TimeSpan.FromSeconds(120);
     }
 
     private static void AddOutput(ILoggingBuilder logging, ITestOutputHelper? output)
