@@ -11,8 +11,8 @@ namespace Sessions.Client;
 /// <summary>
 /// For Orleans clients (registered by <see cref="SessionsClientBuilderExtensions.UseSessionsCluster"/>): resends a grain
 /// call whose outcome was lost to a silo failure or a broken gateway connection, when repeating it is harmless — a
-/// read-only method (<c>[ReadOnly]</c>), or a call whose argument says it is <see cref="IRetrySafe"/> (an append with a
-/// client_message_id). Other calls fail as they did, since they may have taken effect.
+/// read-only method (<c>[ReadOnly]</c>), a method marked <see cref="RetrySafeAttribute"/> (a revocation, a full
+/// replacement), or a call whose argument says it is <see cref="IRetrySafe"/> (an append with a client_message_id). Other calls fail as they did, since they may have taken effect.
 /// <para>
 /// A timeout counts too: an Orleans client does not fail the calls in flight on a gateway connection that breaks, so
 /// such a call only times out. Resending the same request is sound on a client, whose requests are serialized when sent
@@ -49,6 +49,11 @@ public sealed class RetrySafeCallFilter(IOptions<RetrySafeCallOptions> options) 
     private static bool IsRetrySafe(IOutgoingGrainCallContext context)
     {
         if (context.Request is IRequest { Options: var callOptions } && callOptions.HasFlag(InvokeMethodOptions.ReadOnly))
+        {
+            return true;
+        }
+
+        if (context.InterfaceMethod?.IsDefined(typeof(RetrySafeAttribute), inherit: false) == true)
         {
             return true;
         }

@@ -55,15 +55,20 @@ public static class SessionErrors
     /// <summary>No webhook delivery has that id.</summary>
     public const string DeliveryNotFound = "delivery-not-found";
 
+    /// <summary>The participant has no token with that id.</summary>
+    public const string TokenNotFound = "token-not-found";
+
     /// <summary>The detail key that carries the session's current <c>last_seq</c> on a <see cref="SeqConflict"/>.</summary>
     public const string CurrentSeqDetail = "current_seq";
 
-    /// <summary>The detail key that names the offending field (snake_case) of a <see cref="Validation"/> error.</summary>
+    /// <summary>
+    /// The detail key that names the (first) offending field (snake_case) of a <see cref="Validation"/> error;
+    /// <see cref="SessionException.Fields"/> names them all.
+    /// </summary>
     public const string FieldDetail = "field";
 
     /// <summary>A request that breaks a rule; <paramref name="field"/> names the offending field (snake_case).</summary>
-    public static SessionException Invalid(string field, string message) =>
-        new(Validation, message, new Dictionary<string, string> { [FieldDetail] = field });
+    public static SessionException Invalid(string field, string message) => new FieldErrors().Add(field, message).ToException();
 
     public static SessionException NotFound(string sessionId) =>
         new(SessionNotFound, $"Session '{sessionId}' does not exist.");

@@ -13,10 +13,18 @@ namespace Sessions.Abstractions;
 public sealed class SessionException : Exception
 {
     public SessionException(string code, string message, IReadOnlyDictionary<string, string>? details = null)
+        : this(code, message, details, fields: null)
+    {
+    }
+
+    /// <param name="fields">For a <see cref="SessionErrors.Validation"/> error: every invalid field and what is wrong with it.</param>
+    public SessionException(
+        string code, string message, IReadOnlyDictionary<string, string>? details, IReadOnlyDictionary<string, string[]>? fields)
         : base(message)
     {
         Code = code;
         Details = details is null ? [] : new Dictionary<string, string>(details, StringComparer.Ordinal);
+        Fields = fields is null ? [] : new Dictionary<string, string[]>(fields, StringComparer.Ordinal);
     }
 
     /// <summary>The stable error code.</summary>
@@ -26,6 +34,13 @@ public sealed class SessionException : Exception
     /// <summary>Facts about the refusal, by snake_case name; numbers are written in invariant culture.</summary>
     [Id(1)]
     public Dictionary<string, string> Details { get; private set; }
+
+    /// <summary>
+    /// For a <see cref="SessionErrors.Validation"/> error, each invalid field (snake_case, as the caller named it; a
+    /// nested one dotted, such as <c>history.mode</c>) with its messages: every rule the request broke, not only the first.
+    /// </summary>
+    [Id(2)]
+    public Dictionary<string, string[]> Fields { get; private set; }
 
     /// <summary>A detail read as a number, such as <c>current_seq</c> on a <see cref="SessionErrors.SeqConflict"/>.</summary>
     public long? NumericDetail(string name) =>

@@ -67,17 +67,23 @@ public static class ApiProblems
     public static bool IsMapped(SessionException exception) => ProblemCatalog.IsKnown(exception.Code);
 
     /// <summary>
-    /// The problem for a domain error. Its details become extensions: a validation error's <c>field</c> becomes the
+    /// The problem for a domain error. Its details become extensions: a validation error's fields become the
     /// <c>errors</c> map, numeric facts such as <c>current_seq</c> stay numbers, the rest are strings.
     /// </summary>
     public static ProblemHttpResult FromGrain(SessionException exception, int? status = null)
     {
+        ArgumentNullException.ThrowIfNull(exception);
         var extensions = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (exception.Code == SessionErrors.Validation && exception.Fields.Count > 0)
+        {
+            extensions[ErrorsExtension] = exception.Fields;
+        }
+
         foreach (var (key, value) in exception.Details)
         {
             if (key == SessionErrors.FieldDetail && exception.Code == SessionErrors.Validation)
             {
-                extensions[ErrorsExtension] = new Dictionary<string, string[]> { [value] = [exception.Message] };
+                extensions.TryAdd(ErrorsExtension, new Dictionary<string, string[]> { [value] = [exception.Message] });
             }
             else if (NumericDetails.Contains(key) && long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number))
             {

@@ -107,7 +107,7 @@ public sealed class AgentStore(NpgsqlDataSource dataSource)
 
     /// <summary>A page of registrations by ascending participant id, starting after <paramref name="cursor"/> (null: the first page).</summary>
     /// <exception cref="InvalidCursorException">The cursor was not issued by a listing by id.</exception>
-    public async Task<AgentPage> ListAsync(int limit, string? cursor, CancellationToken ct)
+    public async Task<AgentRowPage> ListAsync(int limit, string? cursor, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         var afterId = cursor is null ? "" : KeysetCursor.ToId(cursor);
@@ -125,11 +125,11 @@ public sealed class AgentStore(NpgsqlDataSource dataSource)
 
         if (agents.Count <= limit)
         {
-            return new AgentPage(agents, null);
+            return new AgentRowPage(agents, null);
         }
 
         agents.RemoveAt(limit);
-        return new AgentPage(agents, KeysetCursor.FromId(agents[^1].ParticipantId));
+        return new AgentRowPage(agents, KeysetCursor.FromId(agents[^1].ParticipantId));
     }
 
     /// <summary>Applies the members of <paramref name="update"/> that are set; returns the row after, or null if there is no registration.</summary>

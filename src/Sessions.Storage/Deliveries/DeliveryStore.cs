@@ -117,7 +117,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
 
     /// <summary>A page of deliveries, newest first by (created_at, id), each with its attempts.</summary>
     /// <exception cref="InvalidCursorException">The cursor was not issued by a delivery listing.</exception>
-    public async Task<DeliveryPage> ListAsync(DeliveryQuery query, CancellationToken ct)
+    public async Task<DeliveryRowPage> ListAsync(DeliveryLogQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
@@ -168,12 +168,12 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         var deliveries = await DeliveryRows.ReadAsync(command, ct).ConfigureAwait(false);
         if (deliveries.Count <= query.Limit)
         {
-            return new DeliveryPage(deliveries, null);
+            return new DeliveryRowPage(deliveries, null);
         }
 
         deliveries.RemoveAt(query.Limit);
         var last = deliveries[^1];
-        return new DeliveryPage(deliveries, KeysetCursor.FromTimeAndUuid(last.CreatedAt, last.Id));
+        return new DeliveryRowPage(deliveries, KeysetCursor.FromTimeAndUuid(last.CreatedAt, last.Id));
     }
 
     /// <summary>

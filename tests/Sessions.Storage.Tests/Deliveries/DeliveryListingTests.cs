@@ -23,7 +23,7 @@ public sealed class DeliveryListingTests(StorageDatabase database) : IClassFixtu
             await _seed.DeliveryAsync(stranger, strangersSession, seq);
         }
 
-        var pages = await WalkAsync(DeliveryQuery.ByAgent(agent, limit: 3));
+        var pages = await WalkAsync(DeliveryLogQuery.ByAgent(agent, limit: 3));
 
         Assert.Equal([3, 3, 1], pages.Select(p => p.Count));
         Assert.Equal(Enumerable.Reverse(created), pages.SelectMany(p => p));
@@ -44,7 +44,7 @@ public sealed class DeliveryListingTests(StorageDatabase database) : IClassFixtu
         var seq2 = 6;
         do
         {
-            var page = await Store.ListAsync(DeliveryQuery.BySession(session, limit: 2, cursor: cursor), CancellationToken.None);
+            var page = await Store.ListAsync(DeliveryLogQuery.BySession(session, limit: 2, cursor: cursor), CancellationToken.None);
             seen.AddRange(page.Deliveries.Select(d => d.Id));
             cursor = page.NextCursor;
             await _seed.DeliveryAsync(agent, session, seq2++); // newer than anything the walk has left to see
@@ -65,10 +65,10 @@ public sealed class DeliveryListingTests(StorageDatabase database) : IClassFixtu
         var failedLate = await _seed.FailedAsync(otherAgent, session, 2);
         var failedElsewhere = await _seed.FailedAsync(agent, (await _seed.AgentInSessionAsync(agent)).SessionId, 1);
 
-        var all = await WalkAsync(DeliveryQuery.BySession(session, limit: 10));
-        var failed = await WalkAsync(DeliveryQuery.BySession(session, limit: 1, status: DeliveryStatus.Failed));
-        var agentsFailed = await WalkAsync(DeliveryQuery.ByAgent(agent, limit: 1, status: DeliveryStatus.Failed));
-        var agentInSession = await WalkAsync(new DeliveryQuery(agent, session, null, 10));
+        var all = await WalkAsync(DeliveryLogQuery.BySession(session, limit: 10));
+        var failed = await WalkAsync(DeliveryLogQuery.BySession(session, limit: 1, status: DeliveryStatus.Failed));
+        var agentsFailed = await WalkAsync(DeliveryLogQuery.ByAgent(agent, limit: 1, status: DeliveryStatus.Failed));
+        var agentInSession = await WalkAsync(new DeliveryLogQuery(agent, session, null, 10));
 
         Assert.Equal([failedLate.Id, pending.Id, succeeded.Id, failedEarly.Id], all.SelectMany(p => p));
         Assert.Equal([failedLate.Id, failedEarly.Id], failed.SelectMany(p => p));
@@ -88,7 +88,7 @@ public sealed class DeliveryListingTests(StorageDatabase database) : IClassFixtu
 
         await _seed.DeliveryAsync(agent, session, 2);
 
-        var page = await Store.ListAsync(DeliveryQuery.BySession(session, limit: 10), CancellationToken.None);
+        var page = await Store.ListAsync(DeliveryLogQuery.BySession(session, limit: 10), CancellationToken.None);
 
         Assert.Equal([(2L, 0, 0), (1L, 3, 3)], page.Deliveries.Select(d => (d.FirstSeq, d.AttemptCount, d.Attempts.Count)));
         Assert.Equal([1, 2, 3], page.Deliveries[1].Attempts.Select(a => a.Attempt));
@@ -97,7 +97,7 @@ public sealed class DeliveryListingTests(StorageDatabase database) : IClassFixtu
     [Fact]
     public async Task An_empty_listing_has_no_cursor()
     {
-        var page = await Store.ListAsync(DeliveryQuery.ByAgent(Seed.NewId("nobody"), limit: 5), CancellationToken.None);
+        var page = await Store.ListAsync(DeliveryLogQuery.ByAgent(Seed.NewId("nobody"), limit: 5), CancellationToken.None);
 
         Assert.Equal((0, (string?)null), (page.Deliveries.Count, page.NextCursor));
     }
@@ -108,7 +108,7 @@ public sealed class DeliveryListingTests(StorageDatabase database) : IClassFixtu
     public async Task A_cursor_not_issued_by_a_delivery_listing_is_refused(string cursor)
     {
         await Assert.ThrowsAsync<InvalidCursorException>(() =>
-            Store.ListAsync(DeliveryQuery.ByAgent("agent", limit: 5, cursor: cursor), CancellationToken.None));
+            Store.ListAsync(DeliveryLogQuery.ByAgent("agent", limit: 5, cursor: cursor), CancellationToken.None));
     }
 
     [Fact]
@@ -125,15 +125,15 @@ public sealed class DeliveryListingTests(StorageDatabase database) : IClassFixtu
         var sessionsPage = await _seed.Seed.Sessions.ListByParticipantAsync(initiator, null, 1, null, CancellationToken.None);
 
         await Assert.ThrowsAsync<InvalidCursorException>(() =>
-            Store.ListAsync(DeliveryQuery.ByAgent("agent", limit: 5, cursor: sessionsPage.NextCursor), CancellationToken.None));
+            Store.ListAsync(DeliveryLogQuery.ByAgent("agent", limit: 5, cursor: sessionsPage.NextCursor), CancellationToken.None));
     }
 
     [Fact]
     public async Task A_listing_without_an_agent_or_a_session_is_a_programming_error() =>
-        await Assert.ThrowsAsync<ArgumentException>(() => Store.ListAsync(new DeliveryQuery(null, null, null, 5), CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.ListAsync(new DeliveryLogQuery(null, null, null, 5), CancellationToken.None));
 
     /// <summary>Follows next_cursor to the end; each page's delivery ids.</summary>
-    private async Task<List<List<Guid>>> WalkAsync(DeliveryQuery query)
+    private async Task<List<List<Guid>>> WalkAsync(DeliveryLogQuery query)
     {
         var pages = new List<List<Guid>>();
         var next = query;

@@ -52,6 +52,3 @@ public sealed record AgentHistoryResponse(string Mode, int? Count);
 
 /// <summary>A page of agents by ascending id; pass <see cref="NextCursor"/> as <c>cursor</c> for the next one.</summary>
 public sealed record AgentList(IReadOnlyList<AgentResponse> Agents, string? NextCursor);
-
-/// <summary>The answer to a rotation: the new secret (shown this once) and until when the old one still signs.</summary>
-public sealed record RotatedSecret(string Secret, DateTimeOffset PreviousSecretExpiresAt);

@@ -73,7 +73,7 @@ public static class DeliveriesApi
             ? AgentNotFound(id)
             : await ListAsync(
                 deliveries,
-                DeliveryQuery.ByAgent(id, pageSize, statusFilter, cursor),
+                DeliveryLogQuery.ByAgent(id, pageSize, statusFilter, cursor),
                 async () => await participants.GetAsync(id, ct).ConfigureAwait(false) is not null,
                 () => AgentNotFound(id),
                 ct).ConfigureAwait(false);
@@ -101,7 +101,7 @@ public static class DeliveriesApi
             ? SessionsApi.SessionNotFound(id)
             : await ListAsync(
                 deliveries,
-                DeliveryQuery.BySession(id, pageSize, statusFilter, cursor),
+                DeliveryLogQuery.BySession(id, pageSize, statusFilter, cursor),
                 async () => await sessions.GetAsync(id, ct).ConfigureAwait(false) is not null,
                 () => SessionsApi.SessionNotFound(id),
                 ct).ConfigureAwait(false);
@@ -123,12 +123,12 @@ public static class DeliveriesApi
 
     private static async Task<Results<Ok<DeliveryList>, ProblemHttpResult>> ListAsync(
         DeliveryStore deliveries,
-        DeliveryQuery query,
+        DeliveryLogQuery query,
         Func<Task<bool>> ownerExists,
         Func<ProblemHttpResult> ownerNotFound,
         CancellationToken ct)
     {
-        DeliveryPage page;
+        DeliveryRowPage page;
         try
         {
             page = await deliveries.ListAsync(query, ct).ConfigureAwait(false);

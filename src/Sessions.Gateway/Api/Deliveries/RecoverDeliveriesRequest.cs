@@ -5,9 +5,3 @@ public sealed class RecoverDeliveriesRequest
 {
     public DateTimeOffset? Since { get; init; }
 }
-
-/// <summary>
-/// What a recovery requeued: how many deliveries and their ids. <paramref name="More"/> says the call stopped at its
-/// limit (<c>MaxPageSize</c>) and another call recovers the rest.
-/// </summary>
-public sealed record RecoveredDeliveries(int Requeued, IReadOnlyList<Guid> DeliveryIds, bool More);

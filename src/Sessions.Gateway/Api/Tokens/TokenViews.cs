@@ -2,9 +2,6 @@ using Sessions.Storage.Tokens;
 
 namespace Sessions.Gateway.Api.Tokens;
 
-/// <summary>The answer to issuing a token: the only time its value is ever shown.</summary>
-public sealed record IssuedToken(string Id, string ParticipantId, string Token, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt);
-
 /// <summary>A token as listed: what it is and whether it still works, never its value.</summary>
 /// <param name="Status"><c>active</c>, <c>expired</c> or <c>revoked</c>.</param>
 public sealed record TokenView(string Id, string ParticipantId, string Status, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt)
