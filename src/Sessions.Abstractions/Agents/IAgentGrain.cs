@@ -27,7 +27,11 @@ public interface IAgentGrain : IGrainWithStringKey
 
     /// <summary>
     /// Changes what the command sets and keeps the rest; a setting set to null returns to the configured default.
-    /// Enabling an agent wakes its sessions' dispatchers. Fails with <see cref="SessionErrors.AgentNotFound"/> or
+    /// Disabling records the reason <c>manual</c>; enabling clears the reason. Enabling wakes no dispatcher by itself:
+    /// the messages held back meanwhile go out when the cluster's dispatch sweep finds their sessions behind (every
+    /// <c>Sessions:Webhooks:DispatchSweepPeriod</c>, for messages older than <c>DispatchSweepGrace</c>) or when the
+    /// session's next message arrives; a delivery already under way when the agent was disabled failed at its next
+    /// attempt, and can be redelivered (<see cref="IDeliveryLogGrain"/>). Fails with <see cref="SessionErrors.AgentNotFound"/> or
     /// <see cref="SessionErrors.Validation"/>. The same update sent twice ends in the same registration.
     /// </summary>
     [RetrySafe, Alias("UpdateAsync")]
