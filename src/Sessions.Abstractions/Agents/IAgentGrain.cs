@@ -7,7 +7,9 @@ namespace Sessions.Abstractions;
 /// delivered, how (timeouts, retries, debounce, history), and the secret they are signed with. It holds the rules of a
 /// registration: the bounds of every setting and the webhook URL policy (absolute http(s), and a host whose every
 /// address the silo's policy allows). Refusals are <see cref="SessionException"/>s; a
-/// <see cref="SessionErrors.Validation"/> error names every broken rule at once.
+/// <see cref="SessionErrors.Validation"/> error names every broken rule at once, an undefined enum value included. A key
+/// that breaks <see cref="IdRule"/> is a validation error on <c>id</c> for a registration and
+/// <see cref="SessionErrors.AgentNotFound"/> for every other call.
 /// </summary>
 [Alias("Sessions.IAgentGrain")]
 public interface IAgentGrain : IGrainWithStringKey

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
 using Sessions.Client;
 using Sessions.Gateway.Authentication;
@@ -45,7 +46,8 @@ public static class AgentsApi
     public static async Task<Results<Created<AgentResponse>, ProblemHttpResult>> CreateAsync(
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] IGrainFactory grains)
+        [FromServices] IGrainFactory grains,
+        [FromServices] IOptions<LimitsOptions> limits)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.AgentRequest).ConfigureAwait(false);
         if (read.Problem is { } problem)
@@ -53,9 +55,15 @@ public static class AgentsApi
             return problem;
         }
 
-        // The grain is keyed by the id it checks: a bad one is named with the body's other broken rules.
+        // The grain is keyed by the id it checks, so a bad id is named with the body's other broken rules; only a blank
+        // one, which Orleans keys no grain by, is refused here (by the same rule).
         var create = read.Value!;
         var id = create.Id ?? GeneratedIds.New();
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            return ApiProblems.Validation("id", $"id {IdRule.Describe(limits.Value)}.");
+        }
+
         var registered = await grains.GetGrain<IAgentGrain>(id).RegisterAsync(create.ToRegisterCommand()).ConfigureAwait(false);
         return TypedResults.Created(
             $"/api/agents/{Uri.EscapeDataString(id)}", AgentResponse.From(registered.Agent) with { Secret = registered.Secret });
@@ -64,8 +72,15 @@ public static class AgentsApi
     public static async Task<Results<Ok<AgentResponse>, ProblemHttpResult>> GetAsync(
         string id,
         [FromServices] IGrainFactory grains,
-        [FromServices] RetrySafeCalls retries) =>
-        TypedResults.Ok(AgentResponse.From(await retries.ExecuteAsync(() => grains.GetGrain<IAgentGrain>(id).GetAsync()).ConfigureAwait(false)));
+        [FromServices] RetrySafeCalls retries)
+    {
+        if (Find(grains, id) is not { } agent)
+        {
+            return NotFound(id);
+        }
+
+        return TypedResults.Ok(AgentResponse.From(await retries.ExecuteAsync(agent.GetAsync).ConfigureAwait(false)));
+    }
 
     public static async Task<Results<Ok<AgentList>, ProblemHttpResult>> ListAsync(
         string? limit,
@@ -91,6 +106,11 @@ public static class AgentsApi
             return problem;
         }
 
+        if (Find(grains, id) is not { } agent)
+        {
+            return NotFound(id);
+        }
+
         // A PUT body may carry id and secret, which an update cannot change: the HTTP API's own rules, checked here.
         var change = read.Value!;
         var errors = new ValidationErrors();
@@ -104,7 +124,6 @@ public static class AgentsApi
             errors.Add("secret", $"secret is not changed by PUT: rotate it with POST /api/agents/{id}/secret/rotate.");
         }
 
-        var agent = grains.GetGrain<IAgentGrain>(id);
         if (errors.Any)
         {
             // An unknown agent is a 404 whatever the body says, as when the grain judges the body.
@@ -116,9 +135,16 @@ public static class AgentsApi
         return TypedResults.Ok(AgentResponse.From(await retries.ExecuteAsync(() => agent.UpdateAsync(command)).ConfigureAwait(false)));
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, [FromServices] IGrainFactory grains)
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        string id,
+        [FromServices] IGrainFactory grains)
     {
-        await grains.GetGrain<IAgentGrain>(id).DeleteAsync().ConfigureAwait(false);
+        if (Find(grains, id) is not { } agent)
+        {
+            return NotFound(id);
+        }
+
+        await agent.DeleteAsync().ConfigureAwait(false);
         return TypedResults.NoContent();
     }
 
@@ -142,6 +168,21 @@ public static class AgentsApi
             given = read.Value!.Secret;
         }
 
-        return TypedResults.Ok(await grains.GetGrain<IAgentGrain>(id).RotateSecretAsync(new RotateSecretCommand(given)).ConfigureAwait(false));
+        if (Find(grains, id) is not { } agent)
+        {
+            return NotFound(id);
+        }
+
+        return TypedResults.Ok(await agent.RotateSecretAsync(new RotateSecretCommand(given)).ConfigureAwait(false));
     }
+
+    /// <summary>
+    /// The grain of the agent in the path. The grain enforces the id rule; only a blank id, which Orleans keys no grain
+    /// by (and no agent has), is not found here.
+    /// </summary>
+    private static IAgentGrain? Find(IGrainFactory grains, string id) =>
+        string.IsNullOrWhiteSpace(id) ? null : grains.GetGrain<IAgentGrain>(id);
+
+    private static ProblemHttpResult NotFound(string id) =>
+        ApiProblems.Of(SessionErrors.AgentNotFound, $"No webhook is registered for agent '{id}'.");
 }
