@@ -7,7 +7,9 @@ namespace Sessions.Abstractions;
 /// delivered, how (timeouts, retries, debounce, history), and the secret they are signed with. It holds the rules of a
 /// registration: the bounds of every setting and the webhook URL policy (absolute http(s), and a host whose every
 /// address the silo's policy allows). Refusals are <see cref="SessionException"/>s; a
-/// <see cref="SessionErrors.Validation"/> error names every broken rule at once.
+/// <see cref="SessionErrors.Validation"/> error names every broken rule at once, an undefined enum value included. A key
+/// that breaks <see cref="IdRule"/> is a validation error on <c>id</c> for a registration and
+/// <see cref="SessionErrors.AgentNotFound"/> for every other call.
 /// </summary>
 [Alias("Sessions.IAgentGrain")]
 public interface IAgentGrain : IGrainWithStringKey
@@ -27,7 +29,11 @@ public interface IAgentGrain : IGrainWithStringKey
 
     /// <summary>
     /// Changes what the command sets and keeps the rest; a setting set to null returns to the configured default.
-    /// Enabling an agent wakes its sessions' dispatchers. Fails with <see cref="SessionErrors.AgentNotFound"/> or
+    /// Disabling records the reason <c>manual</c>; enabling clears the reason. Enabling wakes no dispatcher by itself:
+    /// the messages held back meanwhile go out when the cluster's dispatch sweep finds their sessions behind (every
+    /// <c>Sessions:Webhooks:DispatchSweepPeriod</c>, for messages older than <c>DispatchSweepGrace</c>) or when the
+    /// session's next message arrives; a delivery already under way when the agent was disabled failed at its next
+    /// attempt, and can be redelivered (<see cref="IDeliveryLogGrain"/>). Fails with <see cref="SessionErrors.AgentNotFound"/> or
     /// <see cref="SessionErrors.Validation"/>. The same update sent twice ends in the same registration.
     /// </summary>
     [RetrySafe, Alias("UpdateAsync")]

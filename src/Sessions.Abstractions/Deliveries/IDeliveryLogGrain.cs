@@ -42,7 +42,11 @@ public interface IDeliveryLogGrain : IGrainWithIntegerKey
     Task<RecoveredDeliveries> RecoverAsync(string agentId, DateTimeOffset since);
 }
 
-/// <summary>A page request over the delivery log: only deliveries in <see cref="Status"/> when it is set; see <see cref="PageQuery"/>.</summary>
+/// <summary>
+/// A page request over the delivery log: only deliveries in <see cref="Status"/> when it is set (an undefined status is
+/// a <see cref="SessionErrors.Validation"/> error on <c>status</c>, named together with a bad <c>limit</c>); see
+/// <see cref="PageQuery"/> for the cursor and the limit. A bad query is refused before the agent or session is looked up.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Sessions.DeliveryQuery")]
 public sealed record DeliveryQuery(
     [property: Id(0)] DeliveryStatus? Status = null,

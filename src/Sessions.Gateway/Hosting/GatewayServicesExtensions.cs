@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Sessions.Abstractions;
 using Sessions.Client;
-using Sessions.Gateway.Api.Agents;
 using Sessions.Gateway.Grains;
 using Sessions.Gateway.Health;
 using Sessions.Gateway.RateLimits;
@@ -14,7 +13,6 @@ using Sessions.Gateway.Realtime;
 using Sessions.Gateway.Requests;
 using Sessions.Gateway.Serialization;
 using Sessions.Grains;
-using Sessions.Grains.Webhooks;
 using Sessions.Storage;
 
 namespace Sessions.Gateway.Hosting;
@@ -51,12 +49,6 @@ public static class GatewayServicesExtensions
         services.AddSingleton(_ => new MeterCollector(SessionsMeter.Name));
         services.AddSingleton<RealtimeConnections>();
         services.AddHostedService(provider => provider.GetRequiredService<RealtimeConnections>());
-        services.AddOptions<WebhookOptions>()
-            .BindConfiguration(WebhookOptions.SectionName)
-            .Validate(WebhooksAreSane, $"Every {WebhookOptions.SectionName} size, count and time must be positive (DefaultDebounce may be 0), "
-                + "each default within its maximum, and MaxTimeout at most 24 days.")
-            .ValidateOnStart();
-        services.AddSingleton<WebhookUrlCheck>();
         services.AddGatewayRateLimits();
         services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.SectionName);
         services.AddHostedService<ShutdownDrain>();
@@ -80,26 +72,6 @@ public static class GatewayServicesExtensions
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         options.TypeInfoResolver = JsonTypeInfoResolver.Combine(GatewayJsonContext.Default, SessionsJsonContext.Default);
     }
-
-    // The defaults must be values an agent could have chosen itself (AgentRules), or the API would show impossible settings.
-    internal static bool WebhooksAreSane(WebhookOptions webhooks) =>
-        webhooks.MaxTimeout > TimeSpan.Zero
-        && webhooks.MaxTimeout.TotalMilliseconds <= int.MaxValue
-        && webhooks.DefaultTimeout > TimeSpan.Zero
-        && webhooks.DefaultTimeout <= webhooks.MaxTimeout
-        && webhooks.DefaultMaxAttempts is >= 1 and <= AgentRules.MaxAttempts
-        && webhooks.DefaultRetryBaseDelay > TimeSpan.Zero
-        && webhooks.DefaultRetryBaseDelay.TotalMilliseconds <= AgentRules.MaxRetryBaseDelayMs
-        && webhooks.DefaultMaxRetryDelay >= webhooks.DefaultRetryBaseDelay
-        && webhooks.DefaultMaxRetryDelay.TotalMilliseconds <= AgentRules.MaxRetryMaxDelayMs
-        && webhooks.DefaultDebounce >= TimeSpan.Zero
-        && webhooks.DefaultDebounce.TotalMilliseconds <= AgentRules.MaxDebounceMs
-        && webhooks.MaxHistoryMessages > 0
-        && webhooks.DefaultHistoryCount is > 0 && webhooks.DefaultHistoryCount <= webhooks.MaxHistoryMessages
-        && webhooks.SecretRotationGrace >= TimeSpan.Zero
-        && webhooks.MaxRequestBytes > 0
-        && webhooks.MaxResponseBytes > 0
-        && webhooks.MaxUrlLength > 0;
 
     private static bool LimitsAreSane(LimitsOptions limits) =>
         limits.MaxRequestBodyBytes > 0

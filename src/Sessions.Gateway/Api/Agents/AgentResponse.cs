@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
-using Sessions.Grains.Webhooks;
-using Sessions.Storage.Agents;
+using Sessions.Abstractions;
 
 namespace Sessions.Gateway.Api.Agents;
 
@@ -11,14 +10,14 @@ namespace Sessions.Gateway.Api.Agents;
 public sealed record AgentResponse(
     string Id,
     string Url,
-    string Status,
+    AgentStatus Status,
     string? DisabledReason,
     long TimeoutMs,
     int MaxAttempts,
     long RetryBaseDelayMs,
     long RetryMaxDelayMs,
     long DebounceMs,
-    AgentHistoryResponse History,
+    AgentHistory History,
     DateTimeOffset? PreviousSecretExpiresAt,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
@@ -26,29 +25,25 @@ public sealed record AgentResponse(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Secret { get; init; }
 
-    public static AgentResponse From(AgentRow agent, WebhookOptions options)
+    public static AgentResponse From(Agent agent)
     {
         ArgumentNullException.ThrowIfNull(agent);
-        var effective = EffectiveAgentSettings.From(agent.Settings, options);
         return new AgentResponse(
-            Id: agent.ParticipantId,
-            Url: agent.Url,
-            Status: AgentColumns.ToText(agent.Status),
-            DisabledReason: agent.DisabledReason,
-            TimeoutMs: (long)effective.Timeout.TotalMilliseconds,
-            MaxAttempts: effective.MaxAttempts,
-            RetryBaseDelayMs: (long)effective.RetryBaseDelay.TotalMilliseconds,
-            RetryMaxDelayMs: (long)effective.RetryMaxDelay.TotalMilliseconds,
-            DebounceMs: (long)effective.Debounce.TotalMilliseconds,
-            History: new AgentHistoryResponse(AgentColumns.ToText(effective.HistoryMode), effective.HistoryCount),
-            PreviousSecretExpiresAt: agent.PreviousSecretExpiresAt,
-            CreatedAt: agent.CreatedAt,
-            UpdatedAt: agent.UpdatedAt);
+            agent.Id,
+            agent.Url,
+            agent.Status,
+            agent.DisabledReason,
+            agent.TimeoutMs,
+            agent.MaxAttempts,
+            agent.RetryBaseDelayMs,
+            agent.RetryMaxDelayMs,
+            agent.DebounceMs,
+            agent.History,
+            agent.PreviousSecretExpiresAt,
+            agent.CreatedAt,
+            agent.UpdatedAt);
     }
 }
-
-/// <summary>The effective history: <c>count</c> is null for <c>last</c>, which carries no earlier messages.</summary>
-public sealed record AgentHistoryResponse(string Mode, int? Count);
 
 /// <summary>A page of agents by ascending id; pass <see cref="NextCursor"/> as <c>cursor</c> for the next one.</summary>
 public sealed record AgentList(IReadOnlyList<AgentResponse> Agents, string? NextCursor);

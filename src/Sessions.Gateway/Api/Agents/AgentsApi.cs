@@ -5,20 +5,19 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
+using Sessions.Client;
 using Sessions.Gateway.Authentication;
 using Sessions.Gateway.Authorization;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
 using Sessions.Gateway.Serialization;
-using Sessions.Grains.Webhooks;
-using Sessions.Storage.Agents;
-using Sessions.Storage.Paging;
 
 namespace Sessions.Gateway.Api.Agents;
 
 /// <summary>
-/// <c>/api/agents</c>: webhook registrations of agent participants, written straight to their store. A secret is shown
-/// twice only: in the 201 that created it and in the answer of the rotation that made it.
+/// <c>/api/agents</c>: webhook registrations of agent participants, each answered by its agent's grain
+/// (<see cref="IAgentGrain"/>), which holds every rule of a registration; listings by the agent directory. A secret is
+/// shown twice only: in the 201 that created it and in the answer of the rotation that made it.
 /// </summary>
 public static class AgentsApi
 {
@@ -47,11 +46,8 @@ public static class AgentsApi
     public static async Task<Results<Created<AgentResponse>, ProblemHttpResult>> CreateAsync(
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] AgentStore agents,
-        [FromServices] WebhookUrlCheck urls,
-        [FromServices] IOptions<LimitsOptions> limits,
-        [FromServices] IOptions<WebhookOptions> webhooks,
-        CancellationToken ct)
+        [FromServices] IGrainFactory grains,
+        [FromServices] IOptions<LimitsOptions> limits)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.AgentRequest).ConfigureAwait(false);
         if (read.Problem is { } problem)
@@ -59,79 +55,50 @@ public static class AgentsApi
             return problem;
         }
 
+        // The grain is keyed by the id it checks, so a bad id is named with the body's other broken rules; only a blank
+        // one, which Orleans keys no grain by, is refused here (by the same rule).
         var create = read.Value!;
-        var errors = new ValidationErrors().Id("id", create.Id, limits.Value).RequiredText("url", create.Url);
-        AgentRules.CheckSecret(create.Secret, errors);
-        var update = AgentRules.ReadUpdate(create, webhooks.Value, errors);
-        var settings = AgentRules.Apply(new AgentSettings(), update);
-        AgentRules.CheckDelays(settings, webhooks.Value, errors);
-        await urls.AddRefusalAsync(create.Url, errors, ct).ConfigureAwait(false);
-        if (errors.Any)
+        var id = create.Id ?? GeneratedIds.New();
+        if (string.IsNullOrWhiteSpace(id))
         {
-            return ApiProblems.Validation(errors);
+            return ApiProblems.Validation("id", $"id {IdRule.Describe(limits.Value)}.");
         }
 
-        var id = create.Id ?? GeneratedIds.New();
-        var secret = create.Secret ?? WebhookSecret.Generate();
-        var (status, reason) = update.Status.IsSet ? update.Status.Value : (AgentStatus.Enabled, null);
-        var outcome = await agents.CreateAsync(new NewAgent(id, create.Url!, secret, settings, status, reason), ct).ConfigureAwait(false);
-        return outcome switch
-        {
-            AgentCreateOutcome.Created created => TypedResults.Created(
-                $"/api/agents/{Uri.EscapeDataString(id)}", AgentResponse.From(created.Agent, webhooks.Value) with { Secret = secret }),
-            AgentCreateOutcome.ParticipantNotAgent other => ApiProblems.Of(SessionErrors.ParticipantNotAgent,
-                $"Participant '{id}' is a {ParticipantKindText(other.Kind)}, not an agent: only agents have webhooks."),
-            _ => ApiProblems.Of(SessionErrors.AgentExists,
-                $"Agent '{id}' already has a webhook registration; change it with PUT /api/agents/{id}."),
-        };
+        var registered = await grains.GetGrain<IAgentGrain>(id).RegisterAsync(create.ToRegisterCommand()).ConfigureAwait(false);
+        return TypedResults.Created(
+            $"/api/agents/{Uri.EscapeDataString(id)}", AgentResponse.From(registered.Agent) with { Secret = registered.Secret });
     }
 
     public static async Task<Results<Ok<AgentResponse>, ProblemHttpResult>> GetAsync(
         string id,
-        [FromServices] AgentStore agents,
-        [FromServices] IOptions<LimitsOptions> limits,
-        [FromServices] IOptions<WebhookOptions> webhooks,
-        CancellationToken ct)
+        [FromServices] IGrainFactory grains,
+        [FromServices] RetrySafeCalls retries)
     {
-        var agent = await FindAsync(id, agents, limits.Value, ct).ConfigureAwait(false);
-        return agent is null ? NotFound(id) : TypedResults.Ok(AgentResponse.From(agent, webhooks.Value));
+        if (Find(grains, id) is not { } agent)
+        {
+            return NotFound(id);
+        }
+
+        return TypedResults.Ok(AgentResponse.From(await retries.ExecuteAsync(agent.GetAsync).ConfigureAwait(false)));
     }
 
     public static async Task<Results<Ok<AgentList>, ProblemHttpResult>> ListAsync(
         string? limit,
         string? cursor,
-        [FromServices] AgentStore agents,
-        [FromServices] IOptions<LimitsOptions> limits,
-        [FromServices] IOptions<WebhookOptions> webhooks,
-        CancellationToken ct)
+        [FromServices] IGrainFactory grains,
+        [FromServices] RetrySafeCalls retries)
     {
-        var errors = new ValidationErrors();
-        var pageSize = QueryValues.Limit(limit, limits.Value, errors);
-        if (errors.Any)
-        {
-            return ApiProblems.Validation(errors);
-        }
-
-        try
-        {
-            var page = await agents.ListAsync(pageSize, cursor, ct).ConfigureAwait(false);
-            return TypedResults.Ok(new AgentList([.. page.Agents.Select(agent => AgentResponse.From(agent, webhooks.Value))], page.NextCursor));
-        }
-        catch (InvalidCursorException e)
-        {
-            return ApiProblems.Validation("cursor", e.Message);
-        }
+        var query = new PageQuery(cursor, ContractValues.PageLimit(limit));
+        var page = await retries.ExecuteAsync(() => grains.GetGrain<IAgentDirectoryGrain>(0).ListAsync(query)).ConfigureAwait(false);
+        return TypedResults.Ok(new AgentList([.. page.Agents.Select(AgentResponse.From)], page.NextCursor));
     }
 
     public static async Task<Results<Ok<AgentResponse>, ProblemHttpResult>> UpdateAsync(
         string id,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] AgentStore agents,
-        [FromServices] WebhookUrlCheck urls,
-        [FromServices] IOptions<LimitsOptions> limits,
-        [FromServices] IOptions<WebhookOptions> webhooks,
-        CancellationToken ct)
+        [FromServices] IGrainFactory grains,
+        [FromServices] RetrySafeCalls retries)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.AgentRequest).ConfigureAwait(false);
         if (read.Problem is { } problem)
@@ -139,12 +106,12 @@ public static class AgentsApi
             return problem;
         }
 
-        var current = await FindAsync(id, agents, limits.Value, ct).ConfigureAwait(false);
-        if (current is null)
+        if (Find(grains, id) is not { } agent)
         {
             return NotFound(id);
         }
 
+        // A PUT body may carry id and secret, which an update cannot change: the HTTP API's own rules, checked here.
         var change = read.Value!;
         var errors = new ValidationErrors();
         if (change.Id is not null && change.Id != id)
@@ -157,43 +124,35 @@ public static class AgentsApi
             errors.Add("secret", $"secret is not changed by PUT: rotate it with POST /api/agents/{id}/secret/rotate.");
         }
 
-        if (change.Url is { Length: 0 })
-        {
-            errors.Add("url", "url must not be empty.");
-        }
-
-        var update = AgentRules.ReadUpdate(change, webhooks.Value, errors);
-        AgentRules.CheckDelays(AgentRules.Apply(current.Settings, update), webhooks.Value, errors);
-        await urls.AddRefusalAsync(change.Url, errors, ct).ConfigureAwait(false);
         if (errors.Any)
         {
+            // An unknown agent is a 404 whatever the body says, as when the grain judges the body.
+            await retries.ExecuteAsync(agent.GetAsync).ConfigureAwait(false);
             return ApiProblems.Validation(errors);
         }
 
-        var updated = await agents.UpdateAsync(id, update with { Url = change.Url is null ? default : Change<string>.To(change.Url) }, ct)
-            .ConfigureAwait(false);
-        return updated is null ? NotFound(id) : TypedResults.Ok(AgentResponse.From(updated, webhooks.Value));
+        var command = change.ToUpdateCommand();
+        return TypedResults.Ok(AgentResponse.From(await retries.ExecuteAsync(() => agent.UpdateAsync(command)).ConfigureAwait(false)));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
         string id,
-        [FromServices] AgentStore agents,
-        [FromServices] IOptions<LimitsOptions> limits,
-        CancellationToken ct)
+        [FromServices] IGrainFactory grains)
     {
-        var deleted = RequestRules.IsValidId(id, limits.Value) && await agents.DeleteAsync(id, ct).ConfigureAwait(false);
-        return deleted ? TypedResults.NoContent() : NotFound(id);
+        if (Find(grains, id) is not { } agent)
+        {
+            return NotFound(id);
+        }
+
+        await agent.DeleteAsync().ConfigureAwait(false);
+        return TypedResults.NoContent();
     }
 
     public static async Task<Results<Ok<RotatedSecret>, ProblemHttpResult>> RotateSecretAsync(
         string id,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] AgentStore agents,
-        [FromServices] TimeProvider clock,
-        [FromServices] IOptions<LimitsOptions> limits,
-        [FromServices] IOptions<WebhookOptions> webhooks,
-        CancellationToken ct)
+        [FromServices] IGrainFactory grains)
     {
         string? given = null;
 
@@ -207,35 +166,23 @@ public static class AgentsApi
             }
 
             given = read.Value!.Secret;
-            var errors = new ValidationErrors();
-            AgentRules.CheckSecret(given, errors);
-            if (errors.Any)
-            {
-                return ApiProblems.Validation(errors);
-            }
         }
 
-        if (!RequestRules.IsValidId(id, limits.Value))
+        if (Find(grains, id) is not { } agent)
         {
             return NotFound(id);
         }
 
-        var secret = given ?? WebhookSecret.Generate();
-        var graceUntil = clock.GetUtcNow() + webhooks.Value.SecretRotationGrace;
-        var rotated = await agents.RotateSecretAsync(id, secret, graceUntil, ct).ConfigureAwait(false);
-        return rotated is null ? NotFound(id) : TypedResults.Ok(new RotatedSecret(secret, rotated.PreviousSecretExpiresAt!.Value));
+        return TypedResults.Ok(await agent.RotateSecretAsync(new RotateSecretCommand(given)).ConfigureAwait(false));
     }
 
-    private static async Task<AgentRow?> FindAsync(string id, AgentStore agents, LimitsOptions limits, CancellationToken ct) =>
-        RequestRules.IsValidId(id, limits) ? await agents.GetAsync(id, ct).ConfigureAwait(false) : null;
+    /// <summary>
+    /// The grain of the agent in the path. The grain enforces the id rule; only a blank id, which Orleans keys no grain
+    /// by (and no agent has), is not found here.
+    /// </summary>
+    private static IAgentGrain? Find(IGrainFactory grains, string id) =>
+        string.IsNullOrWhiteSpace(id) ? null : grains.GetGrain<IAgentGrain>(id);
 
     private static ProblemHttpResult NotFound(string id) =>
         ApiProblems.Of(SessionErrors.AgentNotFound, $"No webhook is registered for agent '{id}'.");
-
-    private static string ParticipantKindText(ParticipantKind kind) => kind switch
-    {
-        ParticipantKind.Human => "human",
-        ParticipantKind.System => "system participant",
-        _ => kind.ToString(),
-    };
 }

@@ -1,4 +1,4 @@
-using Sessions.Storage.Deliveries;
+using Sessions.Abstractions;
 
 namespace Sessions.Gateway.Api.Deliveries;
 
@@ -13,10 +13,10 @@ public sealed record DeliveryAttemptView(
     string? Error,
     string? ResponseExcerpt)
 {
-    public static DeliveryAttemptView From(DeliveryAttemptRow row)
+    public static DeliveryAttemptView From(DeliveryAttempt attempt)
     {
-        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(attempt);
         return new DeliveryAttemptView(
-            row.Attempt, row.Trigger, row.StartedAt, row.FinishedAt, row.LatencyMs, row.HttpStatus, row.Error, row.ResponseExcerpt);
+            attempt.Attempt, attempt.Trigger, attempt.StartedAt, attempt.FinishedAt, attempt.LatencyMs, attempt.HttpStatus, attempt.Error, attempt.ResponseExcerpt);
     }
 }

@@ -1,8 +1,8 @@
-using Sessions.Storage.Deliveries;
+using Sessions.Abstractions;
 
 namespace Sessions.Gateway.Api.Deliveries;
 
-/// <summary>A delivery as the HTTP API shows it: the stored row with its attempts, oldest first.</summary>
+/// <summary>A delivery as the HTTP API shows it, with its attempts, oldest first.</summary>
 public sealed record DeliveryView(
     Guid Id,
     string AgentId,
@@ -17,21 +17,21 @@ public sealed record DeliveryView(
     DateTimeOffset CreatedAt,
     DateTimeOffset? CompletedAt)
 {
-    public static DeliveryView From(DeliveryRow row)
+    public static DeliveryView From(Delivery delivery)
     {
-        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(delivery);
         return new DeliveryView(
-            row.Id,
-            row.AgentId,
-            row.SessionId,
-            row.FirstSeq,
-            row.LastSeq,
-            row.Status,
-            [.. row.Attempts.Select(DeliveryAttemptView.From)],
-            row.AttemptCount,
-            row.NextAttemptAt,
-            row.LastError,
-            row.CreatedAt,
-            row.CompletedAt);
+            delivery.Id,
+            delivery.AgentId,
+            delivery.SessionId,
+            delivery.FirstSeq,
+            delivery.LastSeq,
+            delivery.Status,
+            [.. delivery.Attempts.Select(DeliveryAttemptView.From)],
+            delivery.AttemptCount,
+            delivery.NextAttemptAt,
+            delivery.LastError,
+            delivery.CreatedAt,
+            delivery.CompletedAt);
     }
 }

@@ -1,10 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
-using Sessions.Gateway.Problems;
 using Sessions.Grains.Webhooks;
 
-namespace Sessions.Gateway.Api.Agents;
+namespace Sessions.Grains;
 
 /// <summary>
 /// Whether a webhook URL may be registered: absolute http(s), no user-info or fragment, at most
@@ -35,7 +34,7 @@ public sealed class WebhookUrlCheck
     }
 
     /// <summary>Adds to <paramref name="errors"/> why <paramref name="url"/> may not be a webhook; nothing for a missing or empty one (required elsewhere).</summary>
-    public async Task AddRefusalAsync(string? url, ValidationErrors errors, CancellationToken ct)
+    public async Task AddRefusalAsync(string? url, FieldErrors errors, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(errors);
         if (url is not { Length: > 0 })

@@ -1,10 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using Sessions.Gateway.Api.Agents;
-using Sessions.Gateway.Hosting;
 using Sessions.Grains.Webhooks;
 
-namespace Sessions.Gateway.Tests.Api.Agents;
+namespace Sessions.Grains.Tests.Agents;
 
 /// <summary>The URL check with the shipped defaults (loopback and private networks refused) and a resolver the test controls.</summary>
 public sealed class WebhookUrlCheckTests
@@ -78,16 +76,6 @@ public sealed class WebhookUrlCheckTests
 
         Assert.Null(await check.RefusalAsync("https://93.184.215.14/" + new string('a', 18), CancellationToken.None));
         Assert.Contains("at most 40", await check.RefusalAsync("https://93.184.215.14/" + new string('a', 19), CancellationToken.None), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void The_shipped_webhook_defaults_are_sane_and_nonsense_is_caught_at_start()
-    {
-        Assert.True(GatewayServicesExtensions.WebhooksAreSane(new WebhookOptions()));
-        Assert.False(GatewayServicesExtensions.WebhooksAreSane(new WebhookOptions { DefaultTimeout = TimeSpan.FromMinutes(10) }));
-        Assert.False(GatewayServicesExtensions.WebhooksAreSane(new WebhookOptions { DefaultMaxAttempts = 0 }));
-        Assert.False(GatewayServicesExtensions.WebhooksAreSane(new WebhookOptions { DefaultHistoryCount = 2000 }));
-        Assert.False(GatewayServicesExtensions.WebhooksAreSane(new WebhookOptions { DefaultRetryBaseDelay = TimeSpan.FromMinutes(20) }));
     }
 
     private static WebhookUrlCheck Check(WebhookOptions options, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null) =>
