@@ -27,7 +27,13 @@ public sealed partial class ParticipantGrain(
 
     public async Task<Participant> CreateAsync(CreateParticipantCommand command)
     {
-        ParticipantRules.Check(Id, command, _limits).ThrowIfAny();
+        var errors = ParticipantRules.Check(Id, command, _limits);
+        if (errors.Has("id"))
+        {
+            DeactivateOnIdle();
+        }
+
+        errors.ThrowIfAny();
         if (_participant is not null)
         {
             throw AlreadyExists();
@@ -51,7 +57,7 @@ public sealed partial class ParticipantGrain(
             throw SessionErrors.Invalid("expires_at", "expires_at must be in the future.");
         }
 
-        if (!IdRule.IsValid(Id, _limits))
+        if (NamesNoParticipant())
         {
             throw SessionErrors.UnknownParticipant(Id);
         }
@@ -81,7 +87,7 @@ public sealed partial class ParticipantGrain(
     public async Task<ParticipantToken> RevokeTokenAsync(string tokenId)
     {
         // Neither id can be stored unless it meets the id rule: no query for one that does not.
-        var revoked = IdRule.IsValid(Id, _limits) && IdRule.IsValid(tokenId, _limits)
+        var revoked = !NamesNoParticipant() && IdRule.IsValid(tokenId, _limits)
             ? await tokens.RevokeAsync(Id, tokenId, CancellationToken.None)
             : null;
         if (revoked is null)
@@ -97,13 +103,27 @@ public sealed partial class ParticipantGrain(
     /// <summary>The participant, from the activation once it was found; null while it does not exist.</summary>
     private async Task<Participant?> FindAsync()
     {
-        // A key that breaks the id rule names no participant (a cluster client may pass any string): no query.
-        if (_participant is null && IdRule.IsValid(Id, _limits))
+        if (_participant is null && !NamesNoParticipant())
         {
             _participant = await participants.GetAsync(Id, CancellationToken.None);
         }
 
         return _participant;
+    }
+
+    /// <summary>
+    /// True for a key that breaks the id rule (a cluster client may pass any string): it names no participant, so it
+    /// is not worth a query, nor an activation kept in memory.
+    /// </summary>
+    private bool NamesNoParticipant()
+    {
+        if (IdRule.IsValid(Id, _limits))
+        {
+            return false;
+        }
+
+        DeactivateOnIdle();
+        return true;
     }
 
     private async Task RequireAsync()
