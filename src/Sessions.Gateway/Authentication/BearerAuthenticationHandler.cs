@@ -46,17 +46,17 @@ internal sealed partial class BearerAuthenticationHandler(
             return Accept(Caller.Admin(keyId));
         }
 
-        if (!BearerCredentials.LooksLikeToken(credential))
+        if (!ParticipantTokens.LooksLikeToken(credential))
         {
             return Reject(BearerRejection.Unknown());
         }
 
-        if (!BearerCredentials.IsWellFormedToken(credential))
+        if (!ParticipantTokens.IsWellFormed(credential))
         {
-            return Reject(BearerRejection.Malformed($"A participant token is '{BearerCredentials.TokenPrefix}' followed by 43 base64url characters; this one is not."));
+            return Reject(BearerRejection.Malformed($"A participant token is '{ParticipantTokens.Prefix}' followed by 43 base64url characters; this one is not."));
         }
 
-        var holder = await tokens.FindAsync(hash, Context.RequestAborted).ConfigureAwait(false);
+        var holder = await tokens.FindAsync(hash).ConfigureAwait(false);
         if (holder is null)
         {
             return Reject(BearerRejection.Unknown());

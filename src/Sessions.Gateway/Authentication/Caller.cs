@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
 using Sessions.Abstractions;
-using Sessions.Storage.Tokens;
 
 namespace Sessions.Gateway.Authentication;
 

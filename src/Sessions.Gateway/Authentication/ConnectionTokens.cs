@@ -4,18 +4,18 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sessions.Gateway.Realtime;
-using Sessions.Storage.Tokens;
 
 namespace Sessions.Gateway.Authentication;
 
 /// <summary>
 /// Ends the WebSocket and SSE connections whose participant token stops being valid while they are open: at the
 /// token's expiry (a timer per expiring token's connection), when it is revoked on this gateway (at once), and when it
-/// was revoked elsewhere (one query per <see cref="AuthOptions.ConnectionCheckInterval"/> for every token held by an
-/// open connection, however many connections share it). A connection opened with an admin key is not watched.
+/// was revoked elsewhere (one call of <see cref="ITokenLookupGrain.FindUnusableAsync"/> per
+/// <see cref="AuthOptions.ConnectionCheckInterval"/> for every token held by an open connection, however many
+/// connections share it). A connection opened with an admin key is not watched.
 /// </summary>
 public sealed partial class ConnectionTokens(
-    ParticipantTokenStore store, IOptions<AuthOptions> options, TimeProvider clock, ILogger<ConnectionTokens> logger) : BackgroundService
+    IGrainFactory grains, IOptions<AuthOptions> options, TimeProvider clock, ILogger<ConnectionTokens> logger) : BackgroundService
 {
     /// <summary>The reasons a connection ends with (the WebSocket close description; the SSE <c>close</c> event's reason).</summary>
     public const string TokenRevoked = "token-revoked";
@@ -90,7 +90,7 @@ public sealed partial class ConnectionTokens(
 
         try
         {
-            foreach (var unusable in await store.FindUnusableAsync(tokenIds, clock.GetUtcNow(), ct).ConfigureAwait(false))
+            foreach (var unusable in await grains.GetGrain<ITokenLookupGrain>(0).FindUnusableAsync(tokenIds).WaitAsync(ct).ConfigureAwait(false))
             {
                 End(unusable.TokenId, unusable.Reason switch
                 {
@@ -102,7 +102,7 @@ public sealed partial class ConnectionTokens(
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            // The database did not answer: the connections stay open, and the next check tries again.
+            // The cluster or the database did not answer: the connections stay open, and the next check tries again.
             LogCheckFailed(logger, exception, tokenIds.Count);
         }
     }

@@ -1,8 +1,6 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Sessions.Abstractions;
 using Sessions.Gateway.Problems;
-using Sessions.Storage.Text;
 
 namespace Sessions.Gateway.Requests;
 
@@ -11,14 +9,10 @@ namespace Sessions.Gateway.Requests;
 /// proper (kind names, content size, participants' existence) belong to the grain, which enforces them for every
 /// caller; the gateway checks what only it sees: presence, JSON shapes, and the ids it routes on.
 /// </summary>
-internal static partial class RequestRules
+internal static class RequestRules
 {
-    /// <summary>True for an id of 1..MaxIdLength characters of [A-Za-z0-9._:@-].</summary>
-    public static bool IsValidId(string? id, LimitsOptions limits) =>
-        !string.IsNullOrEmpty(id) && id.Length <= limits.MaxIdLength && IdPattern().IsMatch(id);
-
-    public static string IdRule(LimitsOptions limits) =>
-        $"must be 1 to {limits.MaxIdLength} characters of letters, digits and . _ : @ -";
+    /// <summary>True for an id that meets <see cref="IdRule"/>; a path id that does not names nothing.</summary>
+    public static bool IsValidId(string? id, LimitsOptions limits) => IdRule.IsValid(id, limits);
 
     public static ValidationErrors Required(this ValidationErrors errors, string field, object? value)
     {
@@ -48,21 +42,7 @@ internal static partial class RequestRules
     {
         if (value is not null && !IsValidId(value, limits))
         {
-            errors.Add(field, $"{field} {IdRule(limits)}.");
-        }
-
-        return errors;
-    }
-
-    /// <summary>
-    /// An id or token taken from the query string: no control characters (<see cref="StorableText"/>). Kestrel already
-    /// refuses a NUL in the path, and ids in the path meet the id rule; query values get here as the client sent them.
-    /// </summary>
-    public static ValidationErrors NoControlCharacters(this ValidationErrors errors, string field, string? value)
-    {
-        if (StorableText.HasControlCharacter(value) || !StorableText.IsStorable(value))
-        {
-            errors.Add(field, $"{field} must not contain control characters.");
+            errors.Add(field, $"{field} {IdRule.Describe(limits)}.");
         }
 
         return errors;
@@ -117,7 +97,4 @@ internal static partial class RequestRules
 
         return buffer.WrittenCount;
     }
-
-    [GeneratedRegex("^[A-Za-z0-9._:@-]+$", RegexOptions.CultureInvariant)]
-    private static partial Regex IdPattern();
 }

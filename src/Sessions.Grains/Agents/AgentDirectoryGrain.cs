@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Sessions.Grains.Webhooks;
 using Sessions.Storage.Agents;
-using Sessions.Storage.Paging;
 
 namespace Sessions.Grains;
 
@@ -20,17 +19,9 @@ public sealed class AgentDirectoryGrain(AgentStore agents, IOptions<WebhookOptio
     {
         ArgumentNullException.ThrowIfNull(query);
         var errors = new FieldErrors();
-        var limit = PageLimit.Of(query.Limit, limits.Value, errors);
+        var limit = PageRules.Limit(query.Limit, limits.Value, errors);
         errors.ThrowIfAny();
-        AgentRowPage page;
-        try
-        {
-            page = await agents.ListAsync(limit, query.Cursor, CancellationToken.None);
-        }
-        catch (InvalidCursorException e)
-        {
-            throw SessionErrors.Invalid("cursor", e.Message);
-        }
+        var page = await PageRules.ReadAsync(() => agents.ListAsync(limit, query.Cursor, CancellationToken.None));
 
         return new AgentPage([.. page.Agents.Select(agent => agent.ToAgent(webhooks.Value))], page.NextCursor);
     }

@@ -86,22 +86,14 @@ public sealed partial class DeliveryLogGrain(
             errors.Add("status", "status must be one of pending, succeeded, failed.");
         }
 
-        var limit = PageLimit.Of(query.Limit, limits.Value, errors);
+        var limit = PageRules.Limit(query.Limit, limits.Value, errors);
         errors.ThrowIfAny();
         if (!IdRule.IsValid(ownerId, limits.Value))
         {
             throw ownerNotFound();
         }
 
-        DeliveryRowPage page;
-        try
-        {
-            page = await deliveries.ListAsync(select(limit, query.Status, query.Cursor), CancellationToken.None);
-        }
-        catch (InvalidCursorException e)
-        {
-            throw SessionErrors.Invalid("cursor", e.Message);
-        }
+        var page = await PageRules.ReadAsync(() => deliveries.ListAsync(select(limit, query.Status, query.Cursor), CancellationToken.None));
 
         // A delivery references its agent and its session, so a page with any proves the owner exists: only an empty
         // page costs the second query.

@@ -49,24 +49,31 @@ internal static partial class MessageValidator
         }
     }
 
-    public static void RequireMetadata(string field, JsonElement? metadata, LimitsOptions limits)
+    public static void RequireMetadata(string field, JsonElement? metadata, LimitsOptions limits) =>
+        CheckMetadata(new FieldErrors(), field, metadata, limits).ThrowIfAny();
+
+    /// <summary>
+    /// Optional metadata: absent, JSON null, or an object of at most <see cref="LimitsOptions.MaxMetadataBytes"/> that
+    /// can be stored. Notes what is wrong in <paramref name="errors"/>, for callers that name every broken rule at once.
+    /// </summary>
+    public static FieldErrors CheckMetadata(FieldErrors errors, string field, JsonElement? metadata, LimitsOptions limits)
     {
         if (metadata is not { } value || value.ValueKind == JsonValueKind.Null)
         {
-            return;
+            return errors;
         }
 
         if (value.ValueKind != JsonValueKind.Object)
         {
-            throw SessionErrors.Invalid(field, $"{field} must be a JSON object or null.");
+            return errors.Add(field, $"{field} must be a JSON object or null.");
         }
 
         if (JsonMarshal.GetRawUtf8Value(value).Length > limits.MaxMetadataBytes)
         {
-            throw SessionErrors.Invalid(field, $"{field} is larger than {limits.MaxMetadataBytes} bytes.");
+            return errors.Add(field, $"{field} is larger than {limits.MaxMetadataBytes} bytes.");
         }
 
-        RequireStorableJson(field, value);
+        return CheckStorableJson(errors, field, value);
     }
 
     /// <summary>
@@ -82,19 +89,21 @@ internal static partial class MessageValidator
     }
 
     /// <summary>Text PostgreSQL can store: no NUL, no unpaired surrogate (<see cref="StorableText"/>).</summary>
-    public static void RequireStorable(string field, string? value)
-    {
-        if (!StorableText.IsStorable(value))
-        {
-            throw SessionErrors.Invalid(field, $"{field} contains a NUL character or an unpaired surrogate, which cannot be stored.");
-        }
-    }
+    public static void RequireStorable(string field, string? value) => CheckStorable(new FieldErrors(), field, value).ThrowIfAny();
+
+    /// <summary><see cref="RequireStorable"/>, noting what is wrong in <paramref name="errors"/> instead of throwing.</summary>
+    public static FieldErrors CheckStorable(FieldErrors errors, string field, string? value) => StorableText.IsStorable(value)
+        ? errors
+        : errors.Add(field, $"{field} contains a NUL character or an unpaired surrogate, which cannot be stored.");
 
     /// <summary>
     /// JSON PostgreSQL can store (<see cref="StorableText"/>). The gateway refuses such bodies before they get here;
     /// cluster clients hand over JsonElements that no gateway has seen. Call after the size check: it reads the value.
     /// </summary>
-    public static void RequireStorableJson(string field, JsonElement value)
+    public static void RequireStorableJson(string field, JsonElement value) => CheckStorableJson(new FieldErrors(), field, value).ThrowIfAny();
+
+    /// <summary><see cref="RequireStorableJson"/>, noting what is wrong in <paramref name="errors"/> instead of throwing.</summary>
+    public static FieldErrors CheckStorableJson(FieldErrors errors, string field, JsonElement value)
     {
         var message = StorableText.Check(value) switch
         {
@@ -103,10 +112,7 @@ internal static partial class MessageValidator
             JsonTextProblem.NumberOutOfRange => $"{field} contains a number with more than {StorableText.MaxNumberDigits} digits before or after the decimal point, or an exponent beyond {StorableText.MaxExponent}, which cannot be stored.",
             _ => $"{field} is not valid UTF-8 text (invalid bytes or an unpaired surrogate escape).",
         };
-        if (message is not null)
-        {
-            throw SessionErrors.Invalid(field, message);
-        }
+        return message is null ? errors : errors.Add(field, message);
     }
 
     [GeneratedRegex("^[A-Za-z0-9_.:/-]+$")]

@@ -83,18 +83,19 @@ public sealed class ParticipantTokenStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Revokes token <paramref name="tokenId"/> of <paramref name="participantId"/>. Revoking twice keeps the first time.
-    /// Returns the token's hash (so that caches keyed by it can forget it), or null when the participant has no such token.
+    /// Returns the revoked token, or null when the participant has no such token.
     /// </summary>
-    public async Task<byte[]?> RevokeAsync(string participantId, string tokenId, CancellationToken ct)
+    public async Task<ParticipantTokenRow?> RevokeAsync(string participantId, string tokenId, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand($"""
             update participant_tokens set revoked_at = coalesce(revoked_at, now())
             where participant_id = $1 and id = $2
-            returning token_hash
+            returning {Columns}
             """);
         command.Parameters.Add(Param.Text(participantId));
         command.Parameters.Add(Param.Text(tokenId));
-        return (byte[]?)await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        return await reader.ReadAsync(ct).ConfigureAwait(false) ? Read(reader) : null;
     }
 
     /// <summary>

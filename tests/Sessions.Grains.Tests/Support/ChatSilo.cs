@@ -29,7 +29,9 @@ internal sealed class ChatSilo : IAsyncDisposable
     public ParticipantStore Participants { get; }
 
     /// <param name="settings">Configuration of every silo, such as <c>Sessions:ChatSession:TailCacheSize</c>.</param>
-    public static async Task<ChatSilo> StartAsync(string connectionString, Dictionary<string, string?>? settings = null, short silos = 1)
+    /// <param name="clock">The time of every silo's grains (a <c>FakeTimeProvider</c>); the system's when null.</param>
+    public static async Task<ChatSilo> StartAsync(
+        string connectionString, Dictionary<string, string?>? settings = null, short silos = 1, TimeProvider? clock = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ConfigureFileLogging = false;
@@ -37,6 +39,10 @@ internal sealed class ChatSilo : IAsyncDisposable
         {
             host.Configuration.AddInMemoryCollection(settings ?? []);
             host.Services.AddSessionsStorage(connectionString);
+            if (clock is not null)
+            {
+                host.Services.AddSingleton(clock);
+            }
         });
         builder.ConfigureSilo((_, silo) => silo.AddChatGrains(connectionString));
         var cluster = builder.Build();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Sessions.Storage;
 using Sessions.Storage.Agents;
@@ -12,6 +13,7 @@ namespace Sessions.Grains.Tests;
 public class SiloFixture : IAsyncLifetime
 {
     private NpgsqlDataSource? _dataSource;
+    private ChatSilo? _silo;
 
     public string ConnectionString { get; private set; } = "";
 
@@ -19,12 +21,18 @@ public class SiloFixture : IAsyncLifetime
 
     public DeliveryStore Deliveries { get; private set; } = null!;
 
-    internal ChatSilo Silo { get; private set; } = null!;
+    /// <summary>The limits the silo runs with (the defaults unless <see cref="Settings"/> change them).</summary>
+    public LimitsOptions Limits { get; } = new();
+
+    internal ChatSilo Silo => _silo ?? throw new InvalidOperationException("The silo has not started.");
 
     public IGrainFactory Grains => Silo.Grains;
 
     /// <summary>The silo's configuration (<c>Sessions:Limits:MaxPageSize</c>, ...).</summary>
     protected virtual Dictionary<string, string?> Settings => [];
+
+    /// <summary>The time of the silo's grains; the system's when null.</summary>
+    protected virtual TimeProvider? SiloClock => null;
 
     public async Task InitializeAsync()
     {
@@ -32,14 +40,32 @@ public class SiloFixture : IAsyncLifetime
         _dataSource = SessionsDataSource.Create(ConnectionString);
         Agents = new AgentStore(_dataSource);
         Deliveries = new DeliveryStore(_dataSource);
-        Silo = await ChatSilo.StartAsync(ConnectionString, Settings);
+        _silo = await ChatSilo.StartAsync(ConnectionString, Settings, clock: SiloClock);
     }
 
     public async Task DisposeAsync()
     {
-        await Silo.DisposeAsync();
-        await _dataSource!.DisposeAsync();
+        if (_silo is not null)
+        {
+            await _silo.DisposeAsync();
+        }
+
+        if (_dataSource is not null)
+        {
+            await _dataSource.DisposeAsync();
+        }
     }
+}
+
+/// <summary>
+/// A silo whose grains take their time from <see cref="Clock"/>. The clock starts at the real time, since the database
+/// stamps <c>created_at</c> itself, and only ever moves forward.
+/// </summary>
+public sealed class FakeClockSiloFixture : SiloFixture
+{
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    protected override TimeProvider? SiloClock => Clock;
 }
 
 /// <summary>A silo whose pages are small (2 by default, 3 at most), so paging and a recovery's limit show with few rows.</summary>

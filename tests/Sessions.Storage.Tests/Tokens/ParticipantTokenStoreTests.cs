@@ -47,18 +47,20 @@ public sealed class ParticipantTokenStoreTests(StorageDatabase database) : IClas
     }
 
     [Fact]
-    public async Task Revoking_keeps_the_first_time_returns_the_hash_and_is_null_for_another_participants_token()
+    public async Task Revoking_keeps_the_first_time_returns_the_token_and_is_null_for_another_participants_token()
     {
         var alice = await _seed.ParticipantAsync();
         var bob = await _seed.ParticipantAsync();
         var hash = NewHash();
         var token = (await _store.CreateAsync(Seed.NewId("tok"), alice, hash, null, CancellationToken.None))!;
 
-        Assert.Equal(hash, await _store.RevokeAsync(alice, token.Id, CancellationToken.None));
+        var revoked = await _store.RevokeAsync(alice, token.Id, CancellationToken.None);
         var first = (await _store.FindByHashAsync(hash, CancellationToken.None))!.RevokedAt;
-        Assert.Equal(hash, await _store.RevokeAsync(alice, token.Id, CancellationToken.None));
+        var again = await _store.RevokeAsync(alice, token.Id, CancellationToken.None);
 
         Assert.NotNull(first);
+        Assert.Equal(token with { RevokedAt = first }, revoked);
+        Assert.Equal(revoked, again);
         Assert.Equal(first, (await _store.FindByHashAsync(hash, CancellationToken.None))!.RevokedAt);
         Assert.Null(await _store.RevokeAsync(bob, token.Id, CancellationToken.None));
         Assert.Null(await _store.RevokeAsync(alice, "no-such-token", CancellationToken.None));

@@ -5,21 +5,23 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
+using Sessions.Client;
 using Sessions.Gateway.Authorization;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
 using Sessions.Gateway.Serialization;
-using Sessions.Storage.Paging;
-using Sessions.Storage.Participants;
 
 namespace Sessions.Gateway.Api.Participants;
 
 /// <summary>
-/// <c>/api/participants</c>: participants are written straight to their store (they have no grain) and never change,
-/// so this is the one API whose checks all live in the gateway.
+/// <c>/api/participants</c>: each participant is its grain (<see cref="IParticipantGrain"/>), which holds the rules of
+/// a new one; the listing is the directory's (<see cref="IParticipantDirectoryGrain"/>). The gateway names a participant
+/// created without an id.
 /// </summary>
 public static class ParticipantsApi
 {
+    private const string BlankId = "(blank)";
+
     public static RouteGroupBuilder MapParticipantsApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("api/participants").WithTags("Participants");
@@ -37,9 +39,7 @@ public static class ParticipantsApi
     public static async Task<Results<Created<Participant>, ProblemHttpResult>> CreateAsync(
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] ParticipantStore participants,
-        [FromServices] IOptions<LimitsOptions> limits,
-        CancellationToken ct)
+        [FromServices] IGrainFactory grains)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.CreateParticipantRequest).ConfigureAwait(false);
         if (read.Problem is { } problem)
@@ -48,49 +48,44 @@ public static class ParticipantsApi
         }
 
         var create = read.Value!;
-        var errors = new ValidationErrors()
-            .Id("id", create.Id, limits.Value)
-            .Required("kind", create.Kind)
-            .Metadata("metadata", create.Metadata, limits.Value);
-        if (create.DisplayName?.Length > limits.Value.MaxDisplayNameLength)
-        {
-            errors.Add("display_name", $"display_name must be at most {limits.Value.MaxDisplayNameLength} characters.");
-        }
-
-        if (errors.Any)
-        {
-            return ApiProblems.Validation(errors);
-        }
-
         var id = create.Id ?? GeneratedIds.New();
-        var participant = await participants.TryInsertAsync(
-            id, create.Kind!.Value, create.DisplayName, RequestRules.NullIfJsonNull(create.Metadata), ct).ConfigureAwait(false);
-        return participant is null
-            ? ApiProblems.Of(SessionErrors.ParticipantAlreadyExists, $"Participant '{id}' already exists.")
-            : TypedResults.Created($"/api/participants/{Uri.EscapeDataString(id)}", participant);
+
+        // Orleans refuses a blank grain key. A blank id breaks the id rule, as BlankId does, and the grain answers every
+        // id that breaks it alike (together with the command's other broken rules), so it hears of a blank one that way.
+        var key = string.IsNullOrWhiteSpace(id) ? BlankId : id;
+        var participant = await grains.GetGrain<IParticipantGrain>(key)
+            .CreateAsync(new CreateParticipantCommand(create.Kind, create.DisplayName, create.Metadata)).ConfigureAwait(false);
+        return TypedResults.Created($"/api/participants/{Uri.EscapeDataString(id)}", participant);
     }
 
     public static async Task<Results<Ok<Participant>, ProblemHttpResult>> GetAsync(
         string id,
-        [FromServices] ParticipantStore participants,
-        [FromServices] IOptions<LimitsOptions> limits,
-        CancellationToken ct)
+        [FromServices] IGrainFactory grains,
+        [FromServices] RetrySafeCalls retries,
+        [FromServices] IOptions<LimitsOptions> limits)
     {
-        // An id that breaks the id rule cannot exist; it is not worth a query.
-        var participant = RequestRules.IsValidId(id, limits.Value)
-            ? await participants.GetAsync(id, ct).ConfigureAwait(false)
-            : null;
-        return participant is null
-            ? ApiProblems.Of(SessionErrors.ParticipantNotFound, $"Participant '{id}' does not exist.", status: StatusCodes.Status404NotFound)
-            : TypedResults.Ok(participant);
+        // An id that breaks the id rule cannot exist; it is not worth a call.
+        if (!RequestRules.IsValidId(id, limits.Value))
+        {
+            return ParticipantNotFound(id);
+        }
+
+        try
+        {
+            return TypedResults.Ok(await retries.ExecuteAsync(() => grains.GetGrain<IParticipantGrain>(id).GetAsync()).ConfigureAwait(false));
+        }
+        catch (SessionException e) when (e.Code == SessionErrors.ParticipantNotFound)
+        {
+            return ParticipantNotFound(id);
+        }
     }
 
-    public static async Task<Results<Ok<ParticipantList>, ProblemHttpResult>> ListAsync(
+    public static async Task<Results<Ok<ParticipantPage>, ProblemHttpResult>> ListAsync(
         string? limit,
         string? cursor,
-        [FromServices] ParticipantStore participants,
-        [FromServices] IOptions<LimitsOptions> limits,
-        CancellationToken ct)
+        [FromServices] IGrainFactory grains,
+        [FromServices] RetrySafeCalls retries,
+        [FromServices] IOptions<LimitsOptions> limits)
     {
         var errors = new ValidationErrors();
         var pageSize = QueryValues.Limit(limit, limits.Value, errors);
@@ -99,14 +94,14 @@ public static class ParticipantsApi
             return ApiProblems.Validation(errors);
         }
 
-        try
-        {
-            var page = await participants.ListAsync(pageSize, cursor, ct).ConfigureAwait(false);
-            return TypedResults.Ok(new ParticipantList(page.Participants, page.NextCursor));
-        }
-        catch (InvalidCursorException e)
-        {
-            return ApiProblems.Validation("cursor", e.Message);
-        }
+        var query = new PageQuery(cursor, pageSize);
+        return TypedResults.Ok(await retries.ExecuteAsync(() => grains.GetGrain<IParticipantDirectoryGrain>(0).ListAsync(query)).ConfigureAwait(false));
     }
+
+    /// <summary>
+    /// The participant is the resource asked for here, not a reference in a body (which the catalog answers with a
+    /// 422): a 404, without the <c>participant_id</c> the grain's error carries (the path already names it).
+    /// </summary>
+    internal static ProblemHttpResult ParticipantNotFound(string id) =>
+        ApiProblems.Of(SessionErrors.ParticipantNotFound, $"Participant '{id}' does not exist.", status: StatusCodes.Status404NotFound);
 }

@@ -6,19 +6,18 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
+using Sessions.Client;
 using Sessions.Gateway.Authorization;
 using Sessions.Gateway.Grains;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
 using Sessions.Gateway.Serialization;
-using Sessions.Storage.Paging;
-using Sessions.Storage.Sessions;
 
 namespace Sessions.Gateway.Api.Sessions;
 
 /// <summary>
 /// <c>/api/sessions</c>: every read and write of one session goes through its grain, which owns the session's rules;
-/// only the listing by participant reads the store directly (it spans many sessions).
+/// the listing by participant, which spans many sessions, is the session directory's (<see cref="ISessionDirectoryGrain"/>).
 /// </summary>
 public static class SessionsApi
 {
@@ -101,17 +100,17 @@ public static class SessionsApi
         return TypedResults.Ok(await sessions.ReadAsync(id, grain => grain.GetAsync()).ConfigureAwait(false));
     }
 
-    public static async Task<Results<Ok<SessionList>, ProblemHttpResult>> ListAsync(
+    public static async Task<Results<Ok<SessionPage>, ProblemHttpResult>> ListAsync(
         ClaimsPrincipal user,
         [FromQuery(Name = "participant_id")] string? participantId,
         string? status,
         string? limit,
         string? cursor,
-        [FromServices] SessionStore sessions,
-        [FromServices] IOptions<LimitsOptions> limits,
-        CancellationToken ct)
+        [FromServices] IGrainFactory grains,
+        [FromServices] RetrySafeCalls retries,
+        [FromServices] IOptions<LimitsOptions> limits)
     {
-        var errors = new ValidationErrors().RequiredText("participant_id", participantId).NoControlCharacters("participant_id", participantId);
+        var errors = new ValidationErrors().RequiredText("participant_id", participantId);
         SessionStatus? statusFilter = null;
         if (status is not null)
         {
@@ -136,15 +135,8 @@ public static class SessionsApi
             return notCaller;
         }
 
-        try
-        {
-            var page = await sessions.ListByParticipantAsync(participantId!, statusFilter, pageSize, cursor, ct).ConfigureAwait(false);
-            return TypedResults.Ok(new SessionList(page.Sessions, page.NextCursor));
-        }
-        catch (InvalidCursorException e)
-        {
-            return ApiProblems.Validation("cursor", e.Message);
-        }
+        var query = new SessionListQuery(participantId!, statusFilter, cursor, pageSize);
+        return TypedResults.Ok(await retries.ExecuteAsync(() => grains.GetGrain<ISessionDirectoryGrain>(0).ListByParticipantAsync(query)).ConfigureAwait(false));
     }
 
     public static async Task<Results<Ok<ChatSession>, ProblemHttpResult>> ChangeStatusAsync(

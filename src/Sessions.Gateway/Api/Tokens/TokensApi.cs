@@ -7,20 +7,19 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
+using Sessions.Client;
+using Sessions.Gateway.Api.Participants;
 using Sessions.Gateway.Authentication;
 using Sessions.Gateway.Authorization;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
 using Sessions.Gateway.Serialization;
-using Sessions.Storage.Paging;
-using Sessions.Storage.Participants;
-using Sessions.Storage.Tokens;
 
 namespace Sessions.Gateway.Api.Tokens;
 
 /// <summary>
-/// <c>/api/participants/{id}/tokens</c>, for admin keys only: issue a participant's bearer tokens (the value is shown in
-/// the 201 and never again; only its SHA-256 is stored), list them, and revoke one. A revocation applies at once on
+/// <c>/api/participants/{id}/tokens</c>, for admin keys only: the participant's grain issues its bearer tokens (the value
+/// is shown in the 201 and never again; only its SHA-256 is stored), lists them, and revokes one. A revocation applies at once on
 /// this gateway (its cache forgets the token, its connections holding it close) and on the others within
 /// <see cref="AuthOptions.TokenCacheDuration"/> (requests) and <see cref="AuthOptions.ConnectionCheckInterval"/> (connections).
 /// </summary>
@@ -42,10 +41,8 @@ public static partial class TokensApi
         string id,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] ParticipantTokenStore tokens,
-        [FromServices] TimeProvider clock,
-        [FromServices] IOptions<LimitsOptions> limits,
-        CancellationToken ct)
+        [FromServices] IGrainFactory grains,
+        [FromServices] IOptions<LimitsOptions> limits)
     {
         DateTimeOffset? expiresAt = null;
 
@@ -61,7 +58,7 @@ public static partial class TokensApi
             if (read.Value!.ExpiresAt is { } text)
             {
                 var errors = new ValidationErrors();
-                expiresAt = ReadExpiry(text, clock.GetUtcNow(), errors);
+                expiresAt = ReadExpiry(text, errors);
                 if (errors.Any)
                 {
                     return ApiProblems.Validation(errors);
@@ -71,25 +68,27 @@ public static partial class TokensApi
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return ParticipantNotFound(id);
+            return ParticipantsApi.ParticipantNotFound(id);
         }
 
-        var token = BearerCredentials.NewToken();
-        var stored = await tokens.CreateAsync(GeneratedIds.New(), id, BearerCredentials.Hash(token), expiresAt, ct).ConfigureAwait(false);
-        return stored is null
-            ? ParticipantNotFound(id)
-            : TypedResults.Created((string?)null, new IssuedToken(stored.Id, stored.ParticipantId, token, stored.CreatedAt, stored.ExpiresAt));
+        try
+        {
+            var issued = await grains.GetGrain<IParticipantGrain>(id).IssueTokenAsync(new IssueTokenCommand(expiresAt)).ConfigureAwait(false);
+            return TypedResults.Created((string?)null, issued);
+        }
+        catch (SessionException e) when (e.Code == SessionErrors.ParticipantNotFound)
+        {
+            return ParticipantsApi.ParticipantNotFound(id);
+        }
     }
 
-    public static async Task<Results<Ok<TokenList>, ProblemHttpResult>> ListAsync(
+    public static async Task<Results<Ok<TokenPage>, ProblemHttpResult>> ListAsync(
         string id,
         string? limit,
         string? cursor,
-        [FromServices] ParticipantTokenStore tokens,
-        [FromServices] ParticipantStore participants,
-        [FromServices] TimeProvider clock,
-        [FromServices] IOptions<LimitsOptions> limits,
-        CancellationToken ct)
+        [FromServices] IGrainFactory grains,
+        [FromServices] RetrySafeCalls retries,
+        [FromServices] IOptions<LimitsOptions> limits)
     {
         var errors = new ValidationErrors();
         var pageSize = QueryValues.Limit(limit, limits.Value, errors);
@@ -98,53 +97,57 @@ public static partial class TokensApi
             return ApiProblems.Validation(errors);
         }
 
-        if (!RequestRules.IsValidId(id, limits.Value) || await participants.GetAsync(id, ct).ConfigureAwait(false) is null)
+        if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return ParticipantNotFound(id);
+            return ParticipantsApi.ParticipantNotFound(id);
         }
 
         try
         {
-            var page = await tokens.ListAsync(id, pageSize, cursor, ct).ConfigureAwait(false);
-            var now = clock.GetUtcNow();
-            return TypedResults.Ok(new TokenList([.. page.Tokens.Select(t => TokenView.From(t, now))], page.NextCursor));
+            var query = new PageQuery(cursor, pageSize);
+            return TypedResults.Ok(await retries.ExecuteAsync(() => grains.GetGrain<IParticipantGrain>(id).ListTokensAsync(query)).ConfigureAwait(false));
         }
-        catch (InvalidCursorException e)
+        catch (SessionException e) when (e.Code == SessionErrors.ParticipantNotFound)
         {
-            return ApiProblems.Validation("cursor", e.Message);
+            return ParticipantsApi.ParticipantNotFound(id);
         }
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
         string id,
         string tokenId,
-        [FromServices] ParticipantTokenStore tokens,
-        [FromServices] ParticipantStore participants,
+        [FromServices] IGrainFactory grains,
+        [FromServices] RetrySafeCalls retries,
         [FromServices] TokenLookup lookup,
         [FromServices] ConnectionTokens connections,
-        [FromServices] IOptions<LimitsOptions> limits,
-        CancellationToken ct)
+        [FromServices] IOptions<LimitsOptions> limits)
     {
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return ParticipantNotFound(id);
+            return ParticipantsApi.ParticipantNotFound(id);
         }
 
-        var hash = RequestRules.IsValidId(tokenId, limits.Value) ? await tokens.RevokeAsync(id, tokenId, ct).ConfigureAwait(false) : null;
-        if (hash is null)
+        try
         {
-            return await participants.GetAsync(id, ct).ConfigureAwait(false) is null
-                ? ParticipantNotFound(id)
-                : ApiProblems.Of(ProblemCodes.TokenNotFound, $"Participant '{id}' has no token '{tokenId}'.");
+            // A revocation is retry-safe: revoking twice keeps the first time.
+            await retries.ExecuteAsync(() => grains.GetGrain<IParticipantGrain>(id).RevokeTokenAsync(tokenId)).ConfigureAwait(false);
+        }
+        catch (SessionException e) when (e.Code == SessionErrors.ParticipantNotFound)
+        {
+            return ParticipantsApi.ParticipantNotFound(id);
         }
 
-        lookup.Forget(hash);
+        // At once on this gateway; the others see it within their cache duration and connection check interval.
+        lookup.Forget(tokenId);
         connections.End(tokenId, ConnectionTokens.TokenRevoked);
         return TypedResults.NoContent();
     }
 
-    /// <summary>An RFC 3339 date-time with an offset, after <paramref name="now"/>; null (and an error) otherwise.</summary>
-    private static DateTimeOffset? ReadExpiry(string text, DateTimeOffset now, ValidationErrors errors)
+    /// <summary>
+    /// An RFC 3339 date-time with an offset; null (and an error) otherwise. Whether it is in the future is the grain's
+    /// rule, for every caller.
+    /// </summary>
+    private static DateTimeOffset? ReadExpiry(string text, ValidationErrors errors)
     {
         if (!Rfc3339().IsMatch(text)
             || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
@@ -153,17 +156,8 @@ public static partial class TokensApi
             return null;
         }
 
-        if (at <= now)
-        {
-            errors.Add("expires_at", "expires_at must be in the future.");
-            return null;
-        }
-
         return at;
     }
-
-    private static ProblemHttpResult ParticipantNotFound(string id) =>
-        ApiProblems.Of(SessionErrors.ParticipantNotFound, $"Participant '{id}' does not exist.", status: StatusCodes.Status404NotFound);
 
     [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,7})?([Zz]|[+-][0-9]{2}:[0-9]{2})\z", RegexOptions.CultureInvariant)]
     private static partial Regex Rfc3339();
