@@ -62,7 +62,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
         _observers = new ObserverManager<ISessionObserver>(_options.ObserverExpiry, logger) { GetDateTime = () => time.GetUtcNow().UtcDateTime };
         _replies = new StreamedReplies(this, replyStore, _limits, _options.ReplyIdleTimeout, time, logger);
         _presence = new SessionPresence(_options.PresenceTimeout, _options.TypingInterval, time);
-        _idle = new IdleWatch(_options.IdleAfter, time, (callback, timer) => this.RegisterGrainTimer(callback, timer), GoIdleIfQuietAsync);
+        _idle = new IdleWatch(_options.IdleAfter, time, (callback, timerOptions) => this.RegisterGrainTimer(callback, timerOptions), GoIdleIfQuietAsync);
     }
 
     private string Id => this.GetPrimaryKeyString();
