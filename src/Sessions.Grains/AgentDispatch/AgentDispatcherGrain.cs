@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
@@ -17,6 +18,8 @@ namespace Sessions.Grains;
 /// registered while there is work, so a dispatcher whose silo died resumes elsewhere within a reminder period at the
 /// latest. Between attempts it waits on a grain timer, never inside a turn; the HTTP attempt itself runs in a turn,
 /// bounded by the agent's timeout (notices wait meanwhile, which is exactly the coalescing wanted).
+/// Its clock is the one Orleans drives grain timers with, so when a retry is due and the timer that waits for it agree
+/// (and a test's fake clock moves both).
 /// </summary>
 [ImplicitStreamSubscription(AgentDispatchStreams.Namespace)]
 [GrainType("agentdispatcher")]
@@ -42,7 +45,7 @@ public sealed partial class AgentDispatcherGrain : Grain, IAgentDispatcherGrain,
         WebhookSender sender,
         IOptions<WebhookOptions> options,
         IOptions<LimitsOptions> limits,
-        TimeProvider time,
+        [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
         ILogger<AgentDispatcherGrain> logger)
     {
         _state = state;

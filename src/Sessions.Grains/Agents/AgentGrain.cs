@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sessions.Grains.Webhooks;
@@ -18,7 +19,7 @@ public sealed partial class AgentGrain(
     WebhookUrlCheck urls,
     IOptions<WebhookOptions> webhooks,
     IOptions<LimitsOptions> limits,
-    TimeProvider time,
+    [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
     ILogger<AgentGrain> logger) : Grain, IAgentGrain
 {
     private readonly WebhookOptions _options = webhooks.Value;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Utilities;
@@ -18,6 +19,11 @@ namespace Sessions.Grains;
 /// Orleans keeps one activation per session, but correctness never rests on that alone: should a second activation
 /// ever write first (a silo declared dead too early, a partition), this one reloads and appends at the log's end,
 /// where the database picks the seq.
+/// Streamed replies, presence and inactivity are collaborators the activation owns (<see cref="StreamedReplies"/>,
+/// <see cref="SessionPresence"/>, <see cref="IdleWatch"/>): they keep their own state and reach the session only through
+/// what it hands them, such as <see cref="IReplySession"/>. The grain keeps the order of the log, the tail cache and the
+/// notifications (observers, inbox notices, the agent dispatch stream), and the timers that drive its collaborators.
+/// Time comes from the clock Orleans drives grain timers with, so a test's fake clock moves both together.
 /// The grain type name is pinned, so renaming the class cannot change the identity of existing sessions' grains.
 /// </summary>
 [GrainType("chatsession")]
@@ -25,13 +31,15 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
 {
     private readonly SessionStore _sessions;
     private readonly MessageStore _messages;
-    private readonly ReplyStore _replyStore;
     private readonly ParticipantStore _participants;
     private readonly ChatSessionOptions _options;
     private readonly LimitsOptions _limits;
     private readonly ILogger<ChatSessionGrain> _logger;
     private readonly TailCache _tail;
     private readonly ObserverManager<ISessionObserver> _observers;
+    private readonly StreamedReplies _replies;
+    private readonly SessionPresence _presence;
+    private readonly IdleWatch _idle;
     private ChatSession? _session;
 
     public ChatSessionGrain(
@@ -41,17 +49,20 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
         ParticipantStore participants,
         IOptions<ChatSessionOptions> options,
         IOptions<LimitsOptions> limits,
+        [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
         ILogger<ChatSessionGrain> logger)
     {
         _sessions = sessions;
         _messages = messages;
-        _replyStore = replyStore;
         _participants = participants;
         _options = options.Value;
         _limits = limits.Value;
         _logger = logger;
         _tail = new TailCache(_options.TailCacheSize);
-        _observers = new ObserverManager<ISessionObserver>(_options.ObserverExpiry, logger);
+        _observers = new ObserverManager<ISessionObserver>(_options.ObserverExpiry, logger) { GetDateTime = () => time.GetUtcNow().UtcDateTime };
+        _replies = new StreamedReplies(this, replyStore, _limits, _options.ReplyIdleTimeout, time, logger);
+        _presence = new SessionPresence(_options.PresenceTimeout, _options.TypingInterval, time);
+        _idle = new IdleWatch(_options.IdleAfter, time, (callback, timerOptions) => this.RegisterGrainTimer(callback, timerOptions), GoIdleIfQuietAsync);
     }
 
     private string Id => this.GetPrimaryKeyString();
@@ -59,26 +70,17 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await ReloadAsync(cancellationToken);
-        await EndOrphanedRepliesAsync();
+        if (_session is not null)
+        {
+            await _replies.EndOrphansAsync();
+        }
+
         await GoIdleIfQuietAsync(cancellationToken);
         WatchForInactivity();
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        // Replies in flight end with the activation that holds their chunks; subscribers hear that they did.
-        foreach (var reply in _replies.ToList())
-        {
-            try
-            {
-                await AbortReplyAsync(reply, "interrupted");
-            }
-            catch (Exception exception) when (exception is SessionException or Npgsql.NpgsqlException or TimeoutException)
-            {
-                LogOrphanNotKept(_logger, exception, Id, reply.Id);
-            }
-        }
-    }
+    // Replies in flight end with the activation that holds their chunks; subscribers hear that they did.
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _replies.InterruptAllAsync();
 
     public async Task<ChatSession> CreateAsync(CreateSessionCommand command)
     {
@@ -281,10 +283,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
         if (!SessionStatusTransitions.AcceptsMessages(status))
         {
             // Nothing can be appended any more: replies in flight end now, without a message.
-            foreach (var reply in _replies.ToList())
-            {
-                await EndReplyAsync(reply, ReplyStatus.Aborted, null, "session-" + Name(status));
-            }
+            await _replies.EndAllAsync("session-" + Name(status));
         }
 
         InboxNotifier.SessionChanged(GrainFactory, RequireSession());

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Utilities;
@@ -14,6 +15,7 @@ namespace Sessions.Grains;
 /// <see cref="InboxOptions.ReconcilePeriod"/> and rebuilds the entries that differ: the database is the truth, the
 /// activation a view of it that may lag by a moment. Read cursors move only forward, in the database first.
 /// Every visible change bumps <see cref="_version"/> and goes to the observers as a delta.
+/// Its clock is the one Orleans drives grain timers with (so a test's fake clock moves the reconcile timer too).
 /// The grain type name is pinned, so renaming the class cannot change the identity of existing inboxes.
 /// </summary>
 [GrainType("inbox")]
@@ -38,7 +40,7 @@ public sealed partial class InboxGrain : Grain, IInboxGrain
         ReadCursorStore cursors,
         IOptions<InboxOptions> options,
         IOptions<LimitsOptions> limits,
-        TimeProvider time,
+        [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
         ILogger<InboxGrain> logger)
     {
         _inbox = inbox;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sessions.Storage.Participants;
@@ -17,7 +18,7 @@ public sealed partial class ParticipantGrain(
     ParticipantStore participants,
     ParticipantTokenStore tokens,
     IOptions<LimitsOptions> limits,
-    TimeProvider clock,
+    [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider clock,
     ILogger<ParticipantGrain> logger) : Grain, IParticipantGrain
 {
     private readonly LimitsOptions _limits = limits.Value;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -10,7 +11,7 @@ namespace Sessions.Grains;
 /// revocation is seen by the next call). Callers cache the answers themselves.
 /// </summary>
 [GrainType("token-lookup"), StatelessWorker]
-public sealed class TokenLookupGrain(ParticipantTokenStore tokens, IOptions<LimitsOptions> limits, TimeProvider clock) : Grain, ITokenLookupGrain
+public sealed class TokenLookupGrain(ParticipantTokenStore tokens, IOptions<LimitsOptions> limits, [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider clock) : Grain, ITokenLookupGrain
 {
     public async Task<TokenHolder?> FindAsync(byte[] tokenHash)
     {

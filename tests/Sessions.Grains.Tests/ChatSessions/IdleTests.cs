@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Sessions.Abstractions;
 
 namespace Sessions.Grains.Tests;
@@ -7,20 +8,42 @@ public sealed class IdleTests(DatabaseFixture database) : IClassFixture<Database
     [Fact]
     public async Task A_quiet_session_goes_idle_and_the_next_message_makes_it_active_again()
     {
-        await using var silo = await ChatSilo.StartAsync(database.ConnectionString, new() { ["Sessions:ChatSession:IdleAfter"] = "00:00:01" });
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var silo = await ChatSilo.StartAsync(database.ConnectionString, new() { ["Sessions:ChatSession:IdleAfter"] = "00:10:00" }, clock: clock);
         var (grain, session) = await silo.CreateSessionAsync();
         await grain.AppendAsync(Messages.Text(session.InitiatorId, "hello"));
+        var touched = (await grain.GetAsync()).UpdatedAt;
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while ((await grain.GetAsync()).Status != SessionStatus.Idle)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "Still active 15 s into a quiet spell of 1 s.");
-            await Task.Delay(50);
-        }
+        // The check runs every minute (a quarter of the spell, at most a minute): one tick falls short of the spell...
+        clock.SetUtcNow(touched + TimeSpan.FromMinutes(10) - TimeSpan.FromTicks(1));
+        Assert.Equal(SessionStatus.Active, (await grain.GetAsync()).Status);
+
+        // ...and the next one, a minute later, finds the session quiet.
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await Eventually.TrueAsync(async () => (await grain.GetAsync()).Status == SessionStatus.Idle, "the session is idle");
 
         Assert.Equal("idle", await Db.ScalarTextAsync(database.ConnectionString, "select status from chat_sessions where id = $1", session.Id));
         await grain.AppendAsync(Messages.Text(session.PeerId, "back"));
         Assert.Equal(SessionStatus.Active, (await grain.GetAsync()).Status);
+    }
+
+    [Fact]
+    public async Task A_session_with_a_reply_streaming_stays_active_until_the_reply_ends()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var silo = await ChatSilo.StartAsync(
+            database.ConnectionString,
+            new() { ["Sessions:ChatSession:IdleAfter"] = "00:10:00", ["Sessions:ChatSession:ReplyIdleTimeout"] = "01:00:00" },
+            clock: clock);
+        var (grain, session) = await silo.CreateSessionAsync();
+        var reply = await grain.StartReplyAsync(new StartReplyCommand(session.PeerId, null, null, null));
+
+        clock.SetUtcNow(session.UpdatedAt + TimeSpan.FromMinutes(11));
+        Assert.Equal(SessionStatus.Active, (await grain.GetAsync()).Status);
+
+        await grain.StopReplyAsync(reply.Id, new StopReplyCommand(session.PeerId, null));
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await Eventually.TrueAsync(async () => (await grain.GetAsync()).Status == SessionStatus.Idle, "the session is idle");
     }
 
     [Fact]

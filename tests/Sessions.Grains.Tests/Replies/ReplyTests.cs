@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Sessions.Abstractions;
 
@@ -110,28 +111,35 @@ public sealed class ReplyTests(DatabaseFixture database) : IClassFixture<Databas
     [Fact]
     public async Task A_reply_without_chunks_for_the_idle_timeout_is_ended_as_abandoned()
     {
-        await using var silo = await ChatSilo.StartAsync(database.ConnectionString, new()
-        {
-            ["Sessions:ChatSession:ReplyIdleTimeout"] = "00:00:01",
-            ["Sessions:ChatSession:HousekeepingPeriod"] = "00:00:00.200",
-        });
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var silo = await ChatSilo.StartAsync(database.ConnectionString, clock: clock);
         var (grain, session) = await silo.CreateSessionAsync();
         var reply = await grain.StartReplyAsync(new StartReplyCommand(session.PeerId, null, null, null));
+        clock.Advance(TimeSpan.FromSeconds(5));
         await grain.AppendChunkAsync(reply.Id, Chunk(session.PeerId, "and then"));
 
+        // Housekeeping runs every second (the default): 30 s after the last chunk (the default timeout) it still streams...
+        clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(ReplyStatus.Streaming, (await grain.ListRepliesAsync()).Single(r => r.Id == reply.Id).Status);
+
+        // ...and the tick after that ends it.
+        clock.Advance(TimeSpan.FromSeconds(1));
         var ended = await WaitForAsync(async () => (await grain.ListRepliesAsync()).SingleOrDefault(r => r.Id == reply.Id && r.Status != ReplyStatus.Streaming));
         Assert.Equal((ReplyStatus.Aborted, "abandoned"), (ended.Status, ended.EndReason));
+        Assert.Equal(clock.GetUtcNow(), ended.EndedAt);
         Assert.Equal("and then", (await grain.ListMessagesAsync(new MessageQuery(0, null, 10))).Messages.Single().Text());
     }
 
     [Fact]
     public async Task A_reply_whose_activation_was_lost_is_ended_on_the_next_activation_with_its_checkpointed_text()
     {
-        await using var silo = await ChatSilo.StartAsync(database.ConnectionString, new() { ["Sessions:ChatSession:HousekeepingPeriod"] = "00:00:00.200" });
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var silo = await ChatSilo.StartAsync(database.ConnectionString, clock: clock);
         var (grain, session) = await silo.CreateSessionAsync();
         var reply = await grain.StartReplyAsync(new StartReplyCommand(session.PeerId, "r-lost", null, null));
         await grain.AppendChunkAsync(reply.Id, Chunk(session.PeerId, "saved "));
         await grain.AppendChunkAsync(reply.Id, Chunk(session.PeerId, "text"));
+        clock.Advance(TimeSpan.FromSeconds(1));
         await WaitForAsync(async () => await CheckpointedTextAsync(session.Id, "r-lost") == "saved text" ? "ok" : null);
 
         // A lost silo: the activation is gone without running its deactivation (its row is all that is left).

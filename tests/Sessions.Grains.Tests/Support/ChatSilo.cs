@@ -29,7 +29,10 @@ internal sealed class ChatSilo : IAsyncDisposable
     public ParticipantStore Participants { get; }
 
     /// <param name="settings">Configuration of every silo, such as <c>Sessions:ChatSession:TailCacheSize</c>.</param>
-    /// <param name="clock">The time of every silo's grains (a <c>FakeTimeProvider</c>); the system's when null.</param>
+    /// <param name="clock">
+    /// The grains' clock (a <c>FakeTimeProvider</c>): what the grains read as now and what drives their grain timers.
+    /// Orleans' own machinery (messaging, membership, streams, reminders) and the webhook sender keep real time.
+    /// </param>
     public static async Task<ChatSilo> StartAsync(
         string connectionString, Dictionary<string, string?>? settings = null, short silos = 1, TimeProvider? clock = null)
     {
@@ -41,7 +44,7 @@ internal sealed class ChatSilo : IAsyncDisposable
             host.Services.AddSessionsStorage(connectionString);
             if (clock is not null)
             {
-                host.Services.AddSingleton(clock);
+                host.Services.AddKeyedSingleton(TimeProviderNames.Grains, clock);
             }
         });
         builder.ConfigureSilo((_, silo) => silo.AddChatGrains(connectionString));
