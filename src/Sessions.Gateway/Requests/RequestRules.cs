@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Sessions.Abstractions;
 using Sessions.Gateway.Problems;
-using Sessions.Storage.Text;
 
 namespace Sessions.Gateway.Requests;
 
