@@ -27,8 +27,8 @@ PG_PORT_FILE="$DATA_DIR/pg.port"
 PG_FIRST_PORT=55432
 PG_SUPERUSER=postgres
 DATABASE=sessions
-GATEWAY_PROJECT="$REPO_ROOT/src/Sessions.Gateway"
-GATEWAY_DLL="$GATEWAY_PROJECT/bin/Release/net10.0/Sessions.Gateway.dll"
+HOST_PROJECT="$REPO_ROOT/src/Sessions.Host"
+HOST_DLL="$HOST_PROJECT/bin/Release/net10.0/Sessions.Host.dll"
 SILOS=(1 2 3)
 CLUSTER_ID="${SESSIONS_CLUSTER_ID:-local}"
 START_TIMEOUT_SECONDS="${SESSIONS_START_TIMEOUT:-120}"
@@ -219,7 +219,7 @@ silo_pid() {
   [[ -s $file ]] || return 1
   pid=$(<"$file")
   kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'Sessions.Gateway.dll' || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'Sessions.Host.dll' || return 1
   echo "$pid"
 }
 
@@ -229,8 +229,8 @@ http_status() {
 
 build_gateway() {
   command -v dotnet >/dev/null 2>&1 || die "the .NET SDK (dotnet) is required"
-  say "building $GATEWAY_PROJECT (Release)"
-  dotnet build -c Release --nologo -v quiet "$GATEWAY_PROJECT" >"$DATA_DIR/build.log" 2>&1 \
+  say "building $HOST_PROJECT (Release)"
+  dotnet build -c Release --nologo -v quiet "$HOST_PROJECT" >"$DATA_DIR/build.log" 2>&1 \
     || { tail -n 30 "$DATA_DIR/build.log" >&2; die "build failed (log: $DATA_DIR/build.log)"; }
 }
 
@@ -261,7 +261,7 @@ start_silo() {
     SESSIONS_ADMIN_KEY="$key" \
     POD_NAME="silo-$n" \
     setsid sh -c 'echo $$ >"$0"; exec "$@"' "$pid_file" \
-    dotnet "$GATEWAY_DLL" --urls "http://127.0.0.1:$(http_port "$n")" \
+    dotnet "$HOST_DLL" --urls "http://127.0.0.1:$(http_port "$n")" \
     </dev/null >"$log_file" 2>&1 &
 }
 
@@ -302,7 +302,7 @@ start_silos() {
   if ((${#to_start[@]} == 0)); then
     return
   fi
-  if [[ ${1:-} == --build || ! -f $GATEWAY_DLL ]]; then
+  if [[ ${1:-} == --build || ! -f $HOST_DLL ]]; then
     build_gateway
   fi
   connection=$(connection_string)

@@ -14,7 +14,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Sessions.Benchmarks;
 using Sessions.Benchmarks.Realtime;
-using Sessions.Storage.Embedded;
+using Sessions.Embedded;
 using Sessions.Testing.Cluster;
 
 if (args is ["cluster", .. var clusterArgs])

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Sessions.Storage;
-using Sessions.Storage.Embedded;
+using Sessions.Embedded;
 using Sessions.Storage.Migrations;
 
 namespace Sessions.Testing;

@@ -11,4 +11,7 @@ public static class SessionsCluster
 
     /// <summary>The ADO.NET invariant name of the PostgreSQL driver, which every Orleans ADO.NET provider needs.</summary>
     public const string AdoNetInvariant = "Npgsql";
+
+    /// <summary>The name of the product's own meter (System.Diagnostics.Metrics): webhook deliveries and attempts.</summary>
+    public const string MeterName = "Sessions";
 }

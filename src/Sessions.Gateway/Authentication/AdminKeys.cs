@@ -15,8 +15,9 @@ public sealed class AdminKeys
     private readonly byte[][] _hashes;
     private readonly string[] _ids;
 
-    internal AdminKeys(IReadOnlyCollection<string> keys)
+    public AdminKeys(IReadOnlyCollection<string> keys)
     {
+        ArgumentNullException.ThrowIfNull(keys);
         if (keys.Count == 0)
         {
             throw new ArgumentException("At least one admin key is needed.", nameof(keys));
@@ -47,10 +48,13 @@ public sealed class AdminKeys
     }
 
     /// <summary>Why <paramref name="key"/> cannot be an admin key, or null when it can; never quotes the key.</summary>
-    internal static string? Refusal(string key) =>
+    public static string? Refusal(string key) =>
         key.Length < MinLength ? $"must be at least {MinLength} characters long (a random key of 256 bits or more)"
         : !BearerCredentials.IsToken68(key) ? $"must be at most {BearerCredentials.MaxLength} characters of letters, digits and - . _ ~ + / (then any '='), as a bearer token is"
         : null;
+
+    /// <summary>A new admin key: <c>ssa_</c> and 256 random bits, for a host that makes its own (see its data folder's <c>admin.key</c>).</summary>
+    public static string Generate() => BearerCredentials.NewAdminKey();
 
     // 12 hex digits of SHA-256: enough to tell keys apart in logs, nothing to guess a 256-bit key from.
     private static string IdOf(byte[] hash) => "admin:" + Convert.ToHexStringLower(hash.AsSpan(0, 6));

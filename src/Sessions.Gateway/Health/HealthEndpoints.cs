@@ -14,13 +14,12 @@ namespace Sessions.Gateway.Health;
 /// </summary>
 public static class HealthEndpoints
 {
-    private const string ReadyTag = "ready";
+    /// <summary>The tag of the checks <c>/readyz</c> runs; the host registers them (the database, the silo).</summary>
+    public const string ReadyTag = "ready";
 
     public static IServiceCollection AddGatewayHealthChecks(this IServiceCollection services)
     {
-        services.AddHealthChecks()
-            .AddCheck<DatabaseReadinessCheck>("database", tags: [ReadyTag])
-            .AddCheck<SiloReadinessCheck>("silo", tags: [ReadyTag]);
+        services.AddHealthChecks();
         return services;
     }
 

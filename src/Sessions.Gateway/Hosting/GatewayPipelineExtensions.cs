@@ -10,6 +10,7 @@ using Sessions.Gateway.Api.Sessions;
 using Sessions.Gateway.Api.Tokens;
 using Sessions.Gateway.Authentication;
 using Sessions.Gateway.Health;
+using Sessions.Gateway.Metrics;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.RateLimits;
 using Sessions.Gateway.Realtime;

@@ -3,17 +3,14 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Sessions.Abstractions;
 using Sessions.Client;
 using Sessions.Gateway.Grains;
 using Sessions.Gateway.Health;
+using Sessions.Gateway.Metrics;
 using Sessions.Gateway.RateLimits;
 using Sessions.Gateway.Realtime;
 using Sessions.Gateway.Requests;
 using Sessions.Gateway.Serialization;
-using Sessions.Grains;
-using Sessions.Storage;
 
 namespace Sessions.Gateway.Hosting;
 
@@ -22,8 +19,12 @@ public static class GatewayServicesExtensions
     /// <summary>The section of the resend schedule for retry-safe grain calls (<see cref="RetrySafeCallOptions"/>).</summary>
     public const string RetriesSectionName = "Sessions:RetrySafeCalls";
 
-    /// <summary>Registers storage, the Orleans silo with the chat grains, the HTTP API's JSON contracts, health checks and OpenAPI.</summary>
-    public static WebApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder, string connectionString)
+    /// <summary>
+    /// Registers the HTTP gateway: the grain call helpers, realtime, rate limits, the HTTP API's JSON contracts, health
+    /// endpoints and OpenAPI. It needs an Orleans grain factory (the silo's, in the host) and <see cref="ILocalSilo"/>;
+    /// the host adds the readiness checks (<see cref="HealthEndpoints.ReadyTag"/>).
+    /// </summary>
+    public static WebApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<LimitsOptions>()
@@ -32,8 +33,6 @@ public static class GatewayServicesExtensions
                 + $"and MaxIdLength at least {GeneratedIds.Length} (the length of the ids the gateway generates).")
             .ValidateOnStart();
 
-        services.AddSessionsStorage(connectionString);
-        builder.UseOrleans(silo => silo.UseSessionsSilo(builder.Configuration, connectionString));
         services.AddOptions<RetrySafeCallOptions>().BindConfiguration(RetriesSectionName);
         services.AddSingleton<RetrySafeCalls>();
         services.AddSingleton<ChatSessionGrains>();
@@ -46,12 +45,10 @@ public static class GatewayServicesExtensions
         services.AddSingleton<InboxFeeds>();
         services.AddHostedService(provider => provider.GetRequiredService<InboxFeeds>());
         services.AddSingleton<TopicSubscriptions>();
-        services.AddSingleton(_ => new MeterCollector(SessionsMeter.Name));
+        services.AddSingleton(_ => new MeterCollector(SessionsCluster.MeterName));
         services.AddSingleton<RealtimeConnections>();
         services.AddHostedService(provider => provider.GetRequiredService<RealtimeConnections>());
         services.AddGatewayRateLimits();
-        services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.SectionName);
-        services.AddHostedService<ShutdownDrain>();
 
         services.ConfigureHttpJsonOptions(json => ConfigureJson(json.SerializerOptions));
         services.AddSingleton<JsonRequestBody>();

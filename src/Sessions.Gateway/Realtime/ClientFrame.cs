@@ -2,7 +2,6 @@ using System.Text.Json;
 using Sessions.Abstractions;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
-using Sessions.Storage.Text;
 
 namespace Sessions.Gateway.Realtime;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orleans.Runtime;
+using Sessions.Gateway.Silo;
 
 namespace Sessions.Gateway.Realtime;
 
@@ -18,7 +18,7 @@ public abstract partial class FeedRegistry<TFeed, TSink> : BackgroundService
 {
     private readonly Dictionary<string, TFeed> _feeds = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
-    private readonly IClusterMembershipService _membership;
+    private readonly ILocalSilo _silo;
     private readonly TimeSpan _renewPeriod;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _renewNow = new(0, 1);
@@ -26,9 +26,9 @@ public abstract partial class FeedRegistry<TFeed, TSink> : BackgroundService
     /// <summary>Into how many slices the periodic renewals are spread (one slice every period / slices).</summary>
     internal const int RenewSlices = 20;
 
-    protected FeedRegistry(IClusterMembershipService membership, TimeSpan renewPeriod, ILogger logger)
+    protected FeedRegistry(ILocalSilo silo, TimeSpan renewPeriod, ILogger logger)
     {
-        _membership = membership;
+        _silo = silo;
         _renewPeriod = renewPeriod;
         _logger = logger;
     }
@@ -212,21 +212,11 @@ public abstract partial class FeedRegistry<TFeed, TSink> : BackgroundService
 
     private async Task WatchMembershipAsync(CancellationToken stoppingToken)
     {
-        var dead = new HashSet<SiloAddress>();
         try
         {
-            await foreach (var snapshot in _membership.MembershipUpdates.WithCancellation(stoppingToken).ConfigureAwait(false))
+            await foreach (var _ in _silo.SiloDeathsAsync(stoppingToken).ConfigureAwait(false))
             {
-                var lost = false;
-                foreach (var (silo, member) in snapshot.Members)
-                {
-                    lost |= member.Status == SiloStatus.Dead && dead.Add(silo);
-                }
-
-                if (lost)
-                {
-                    RenewSoon();
-                }
+                RenewSoon();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

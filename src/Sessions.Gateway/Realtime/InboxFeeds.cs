@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Runtime;
+using Sessions.Gateway.Silo;
 using Sessions.Abstractions;
 using Sessions.Client;
 
@@ -10,10 +10,10 @@ namespace Sessions.Gateway.Realtime;
 public sealed class InboxFeeds(
     IGrainFactory grainFactory,
     RetrySafeCalls retries,
-    IClusterMembershipService membership,
+    ILocalSilo silo,
     IOptions<RealtimeOptions> options,
     ILogger<InboxFeeds> logger)
-    : FeedRegistry<InboxFeed, IInboxSink>(membership, options.Value.ResubscribePeriod, logger)
+    : FeedRegistry<InboxFeed, IInboxSink>(silo, options.Value.ResubscribePeriod, logger)
 {
     /// <summary>A fresh snapshot for a new subscriber of <paramref name="feed"/> (renewing the feed's subscription too).</summary>
     internal Task<InboxSnapshot> SnapshotAsync(InboxFeed feed) =>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Runtime;
+using Sessions.Gateway.Silo;
 using Sessions.Abstractions;
 using Sessions.Client;
 using Sessions.Gateway.Grains;
@@ -12,10 +12,10 @@ public sealed class SessionFeeds(
     IGrainFactory grainFactory,
     ChatSessionGrains sessions,
     RetrySafeCalls retries,
-    IClusterMembershipService membership,
+    ILocalSilo silo,
     IOptions<RealtimeOptions> options,
     ILogger<SessionFeeds> logger)
-    : FeedRegistry<SessionFeed, ISessionSink>(membership, options.Value.ResubscribePeriod, logger)
+    : FeedRegistry<SessionFeed, ISessionSink>(silo, options.Value.ResubscribePeriod, logger)
 {
     protected override SessionFeed Create(string key)
     {

@@ -9,7 +9,6 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Sessions.Abstractions;
 using Sessions.Gateway.Problems;
-using Sessions.Storage.Text;
 
 namespace Sessions.Gateway.Requests;
 

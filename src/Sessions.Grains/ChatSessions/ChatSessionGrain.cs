@@ -7,7 +7,6 @@ using Sessions.Storage.Messages;
 using Sessions.Storage.Participants;
 using Sessions.Storage.Replies;
 using Sessions.Storage.Sessions;
-using Sessions.Storage.Text;
 
 namespace Sessions.Grains;
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Sessions.Storage.Sessions;
-using Sessions.Storage.Text;
 
 namespace Sessions.Grains;
 

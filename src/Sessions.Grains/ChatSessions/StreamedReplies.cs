@@ -3,7 +3,6 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Sessions.Abstractions;
 using Sessions.Storage.Replies;
-using Sessions.Storage.Text;
 
 namespace Sessions.Grains;
 

@@ -10,7 +10,7 @@ namespace Sessions.Grains;
 /// </summary>
 public static class SessionsMeter
 {
-    public const string Name = "Sessions";
+    public const string Name = SessionsCluster.MeterName;
 
     private static readonly Meter Meter = new(Name);
 

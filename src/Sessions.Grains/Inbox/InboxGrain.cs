@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using Orleans.Utilities;
 using Sessions.Abstractions;
 using Sessions.Storage.Inbox;
-using Sessions.Storage.Text;
 
 namespace Sessions.Grains;
 

@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Sessions.Abstractions;
-using Sessions.Storage.Text;
 
 namespace Sessions.Grains;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Sessions.Storage.Text;
 
 namespace Sessions.Storage.Deliveries;
 

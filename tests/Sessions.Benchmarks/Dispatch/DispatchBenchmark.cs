@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sessions.Benchmarks.Realtime;
-using Sessions.Storage.Embedded;
+using Sessions.Embedded;
 using Sessions.Testing;
 using Sessions.Testing.Cluster;
 using Sessions.Testing.Webhooks;

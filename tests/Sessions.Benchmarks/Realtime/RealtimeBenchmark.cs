@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
-using Sessions.Storage.Embedded;
+using Sessions.Embedded;
 using Sessions.Testing;
 using Sessions.Testing.Cluster;
 

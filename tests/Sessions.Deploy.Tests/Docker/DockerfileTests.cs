@@ -77,11 +77,11 @@ public sealed partial class DockerfileTests
     }
 
     [Fact]
-    public void Every_project_the_gateway_builds_from_is_under_src()
+    public void Every_project_the_host_builds_from_is_under_src()
     {
         // The build stage copies src/ only.
         var source = Path.GetFullPath(Repository.PathOf("src")) + Path.DirectorySeparatorChar;
-        var pending = new Stack<string>([Path.GetFullPath(Repository.PathOf("src", "Sessions.Gateway", "Sessions.Gateway.csproj"))]);
+        var pending = new Stack<string>([Path.GetFullPath(Repository.PathOf("src", "Sessions.Host", "Sessions.Host.csproj"))]);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         while (pending.TryPop(out var project))
         {
@@ -97,14 +97,14 @@ public sealed partial class DockerfileTests
             }
         }
 
-        Assert.True(seen.Count > 1, "the gateway references no project: the walk is broken");
+        Assert.True(seen.Count > 1, "the host references no project: the walk is broken");
     }
 
     [Fact]
     public void Publishes_the_gateway_and_runs_its_dll()
     {
-        Assert.Contains(Instructions, i => i.Instruction == "RUN" && i.Arguments.Contains("dotnet publish src/Sessions.Gateway/Sessions.Gateway.csproj", StringComparison.Ordinal));
-        Assert.Contains("Sessions.Gateway.dll", FinalStage.Single(i => i.Instruction == "ENTRYPOINT").Arguments, StringComparison.Ordinal);
+        Assert.Contains(Instructions, i => i.Instruction == "RUN" && i.Arguments.Contains("dotnet publish src/Sessions.Host/Sessions.Host.csproj", StringComparison.Ordinal));
+        Assert.Contains("Sessions.Host.dll", FinalStage.Single(i => i.Instruction == "ENTRYPOINT").Arguments, StringComparison.Ordinal);
     }
 
     [GeneratedRegex("""(?<name>[A-Za-z_][A-Za-z0-9_]*)=(?<value>"[^"]*"|\S*)""")]

@@ -1,8 +1,9 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
+using Sessions.Host;
 using Sessions.Gateway.Hosting;
-using Sessions.Storage.Embedded;
+using Sessions.Embedded;
 using Sessions.Testing;
 
 namespace Sessions.Gateway.Tests.Authentication;
@@ -85,7 +86,7 @@ public sealed class AdminKeyTests
     {
         var connectionString = await TestPostgres.CreateDatabaseAsync("badkey");
 
-        var refusal = await Assert.ThrowsAsync<GatewayStartupException>(() => BuildAsync(connectionString, new() { [TestCredentials.AdminKeyVariable] = key }));
+        var refusal = await Assert.ThrowsAsync<HostStartupException>(() => BuildAsync(connectionString, new() { [TestCredentials.AdminKeyVariable] = key }));
 
         Assert.Contains(TestCredentials.AdminKeyVariable, refusal.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(key, refusal.Message, StringComparison.Ordinal);
@@ -108,8 +109,8 @@ public sealed class AdminKeyTests
         await gateway.StopAsync();
     }
 
-    private static Task<GatewayApp> BuildAsync(string connectionString, Dictionary<string, string?> settings) =>
-        SessionsGateway.BuildAsync(["--urls", "http://127.0.0.1:0"], builder =>
+    private static Task<HostApp> BuildAsync(string connectionString, Dictionary<string, string?> settings) =>
+        SessionsHost.BuildAsync(["--urls", "http://127.0.0.1:0"], builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Sessions.Host;
 using Sessions.Gateway.Authentication;
 using Sessions.Gateway.Hosting;
 
@@ -26,7 +27,7 @@ public sealed class AuthGatewayFixture : GatewayFixture
         ["Sessions:Auth:ConnectionCheckInterval"] = ConnectionCheckInterval.ToString("c", CultureInfo.InvariantCulture),
     };
 
-    protected override void BeforeStart(GatewayApp gateway) =>
+    protected override void BeforeStart(HostApp gateway) =>
         gateway.App.MapGet(CallerPath, (HttpContext context) => Caller.From(context.User) is { } caller
             ? Results.Text(string.Join('|',
                 caller.IsAdmin ? "admin" : "participant",

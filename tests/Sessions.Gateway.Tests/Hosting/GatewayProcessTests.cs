@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
-using Sessions.Storage.Embedded;
+using Sessions.Embedded;
 using Sessions.Testing;
 
 namespace Sessions.Gateway.Tests.Hosting;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Sessions.Host;
 using Sessions.Testing;
 
 namespace Sessions.Gateway.Tests.Hosting;
@@ -10,11 +11,11 @@ public sealed class SessionsGatewayTests
     {
         var connectionString = await TestPostgres.CreateDatabaseAsync("defaults");
 
-        await using var gateway = await SessionsGateway.BuildAsync([], builder =>
+        await using var gateway = await SessionsHost.BuildAsync([], builder =>
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Sessions"] = connectionString, ["SESSIONS_SILO_PORT"] = "0", ["SESSIONS_GATEWAY_PORT"] = "0", [TestCredentials.AdminKeyVariable] = TestCredentials.AdminKey }));
 
-        Assert.Equal(SessionsGateway.DefaultUrl, gateway.PublicUrls);
-        Assert.Equal("http://127.0.0.1:5080", SessionsGateway.DefaultUrl);
+        Assert.Equal(SessionsHost.DefaultUrl, gateway.PublicUrls);
+        Assert.Equal("http://127.0.0.1:5080", SessionsHost.DefaultUrl);
         Assert.Null(gateway.EmbeddedPostgres);
     }
 
@@ -23,7 +24,7 @@ public sealed class SessionsGatewayTests
     {
         var connectionString = await TestPostgres.CreateDatabaseAsync("urls");
 
-        await using var gateway = await SessionsGateway.BuildAsync(["--urls", "http://127.0.0.1:0"], builder =>
+        await using var gateway = await SessionsHost.BuildAsync(["--urls", "http://127.0.0.1:0"], builder =>
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Sessions"] = connectionString, ["SESSIONS_SILO_PORT"] = "0", ["SESSIONS_GATEWAY_PORT"] = "0", [TestCredentials.AdminKeyVariable] = TestCredentials.AdminKey }));
         await gateway.StartAsync();
 
@@ -38,7 +39,7 @@ public sealed class SessionsGatewayTests
     {
         var connectionString = await TestPostgres.CreateEmptyDatabaseAsync("unmigrated");
 
-        await using (var gateway = await SessionsGateway.BuildAsync(["--urls", "http://127.0.0.1:0"], builder =>
+        await using (var gateway = await SessionsHost.BuildAsync(["--urls", "http://127.0.0.1:0"], builder =>
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Sessions"] = connectionString, ["SESSIONS_SILO_PORT"] = "0", ["SESSIONS_GATEWAY_PORT"] = "0", [TestCredentials.AdminKeyVariable] = TestCredentials.AdminKey })))
         {
         }

@@ -1,3 +1,4 @@
+using Sessions.Host.Silo;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Sessions.Host;
 using Sessions.Gateway;
 using Sessions.Gateway.Hosting;
 using Sessions.Testing;
@@ -7,17 +8,17 @@ using Sessions.Testing;
 namespace Sessions.Gateway.Tests;
 
 /// <summary>
-/// The real gateway, composed exactly as Program composes it (<see cref="SessionsGateway.BuildAsync"/>), listening on
+/// The real gateway, composed exactly as Program composes it (<see cref="SessionsHost.BuildAsync"/>), listening on
 /// a loopback port Kestrel picks, over a fresh migrated database of its own. One per test class: the tests of a class
 /// run one after another, so they may compare row counts before and after a request.
 /// </summary>
 public class GatewayFixture : IAsyncLifetime
 {
-    private GatewayApp? _gateway;
+    private HostApp? _gateway;
     private HttpClient? _client;
     private TestDatabase? _database;
 
-    public GatewayApp Gateway => _gateway ?? throw new InvalidOperationException("The fixture is not initialized.");
+    public HostApp Gateway => _gateway ?? throw new InvalidOperationException("The fixture is not initialized.");
 
     public HttpClient Client => _client ?? throw new InvalidOperationException("The fixture is not initialized.");
 
@@ -28,7 +29,7 @@ public class GatewayFixture : IAsyncLifetime
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
     /// <summary>Runs on the built gateway before it starts: tests map their own probes here.</summary>
-    protected virtual void BeforeStart(GatewayApp gateway)
+    protected virtual void BeforeStart(HostApp gateway)
     {
     }
 
@@ -44,13 +45,13 @@ public class GatewayFixture : IAsyncLifetime
     /// Builds and starts a gateway on <paramref name="connectionString"/>, on a free loopback port, with the tests' admin
     /// key (<see cref="TestCredentials.AdminKey"/>) unless <paramref name="settings"/> say otherwise.
     /// </summary>
-    public static async Task<GatewayApp> StartGatewayAsync(
+    public static async Task<HostApp> StartGatewayAsync(
         string connectionString,
         IReadOnlyDictionary<string, string?>? settings = null,
         Action<WebApplicationBuilder>? configure = null,
-        Action<GatewayApp>? beforeStart = null)
+        Action<HostApp>? beforeStart = null)
     {
-        var gateway = await SessionsGateway.BuildAsync(["--urls", "http://127.0.0.1:0"], builder =>
+        var gateway = await SessionsHost.BuildAsync(["--urls", "http://127.0.0.1:0"], builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {

@@ -7,7 +7,7 @@ using Sessions.Testing;
 namespace Sessions.Gateway.Tests;
 
 /// <summary>
-/// The built gateway run as a separate OS process (<c>dotnet Sessions.Gateway.dll</c>), as an operator runs it, so that
+/// The built gateway run as a separate OS process (<c>dotnet Sessions.Host.dll</c>), as an operator runs it, so that
 /// it can be killed with SIGKILL or stopped with SIGTERM. It listens on a port it picks (<c>--urls</c> with port 0);
 /// the address is read from its "Now listening on" log line.
 /// </summary>
@@ -50,7 +50,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     /// </summary>
     public static GatewayProcess Start(IReadOnlyDictionary<string, string?> environment, string? workingDirectory = null)
     {
-        var info = new ProcessStartInfo(DotnetHost(), [GatewayDll(), "--urls", "http://127.0.0.1:0"])
+        var info = new ProcessStartInfo(DotnetHost(), [HostDll(), "--urls", "http://127.0.0.1:0"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -174,7 +174,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     }
 
     // Where the built gateway and the repository are: shared with the cluster launcher.
-    public static string GatewayDll() => Sessions.Testing.Cluster.SiloProcess.GatewayDll();
+    public static string HostDll() => Sessions.Testing.Cluster.SiloProcess.HostDll();
 
     public static string RepositoryRoot() => Sessions.Testing.Cluster.SiloProcess.RepositoryRoot();
 

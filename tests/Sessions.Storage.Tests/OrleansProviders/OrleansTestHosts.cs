@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
-using Sessions.Storage.Embedded;
+using Sessions.Testing.Cluster;
 using Xunit.Abstractions;
 
 namespace Sessions.Storage.Tests.OrleansProviders;
@@ -16,9 +16,9 @@ internal sealed record TestSilo(string ConnectionString, string ClusterId)
 {
     public string ServiceId { get; init; } = "sessions-tests";
 
-    public int SiloPort { get; init; } = FreePort.Pick();
+    public int SiloPort { get; init; } = FreePorts.Next();
 
-    public int GatewayPort { get; init; } = FreePort.Pick();
+    public int GatewayPort { get; init; } = FreePorts.Next();
 
     /// <summary>Grain storage providers by name; the value is DeleteStateOnClear.</summary>
     public IReadOnlyDictionary<string, bool> GrainStorages { get; init; } = new Dictionary<string, bool>();
@@ -28,7 +28,7 @@ internal sealed record TestSilo(string ConnectionString, string ClusterId)
     public ITestOutputHelper? Output { get; init; }
 
     /// <summary>Another silo of the same cluster, on endpoints of its own.</summary>
-    public TestSilo Sibling() => this with { SiloPort = FreePort.Pick(), GatewayPort = FreePort.Pick() };
+    public TestSilo Sibling() => this with { SiloPort = FreePorts.Next(), GatewayPort = FreePorts.Next() };
 }
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using Sessions.Storage.Text;
 
 namespace Sessions.Storage.Tests.Text;
 

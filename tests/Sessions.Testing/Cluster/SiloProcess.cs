@@ -7,7 +7,7 @@ using System.Reflection;
 namespace Sessions.Testing.Cluster;
 
 /// <summary>
-/// One silo as its own OS process: the built gateway (<c>dotnet src/Sessions.Gateway/bin/&lt;Configuration&gt;/net10.0/Sessions.Gateway.dll</c>,
+/// One silo as its own OS process: the built gateway (<c>dotnet src/Sessions.Host/bin/&lt;Configuration&gt;/net10.0/Sessions.Host.dll</c>,
 /// the configuration this assembly was built in), as an operator or a pod runs it, so a test can kill it with SIGKILL
 /// or stop it with SIGTERM and start it again on the same HTTP and silo ports. Everything it writes to stdout and
 /// stderr is kept, across restarts, for assertion messages (<see cref="OutputTail"/>).
@@ -95,7 +95,7 @@ public sealed class SiloProcess : IAsyncDisposable
             _process?.Dispose();
             _reaper?.Dispose();
             var urls = $"http://127.0.0.1:{HttpPort}";
-            var info = new ProcessStartInfo(DotnetHost(), [GatewayDll(), "--urls", urls])
+            var info = new ProcessStartInfo(DotnetHost(), [HostDll(), "--urls", urls])
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -287,11 +287,11 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public override string ToString() => $"{Name} (http {HttpPort}, silo {SiloPort}, gateway {GatewayPort})";
 
-    /// <summary>The built gateway for this assembly's configuration: src/Sessions.Gateway/bin/&lt;Configuration&gt;/net10.0.</summary>
-    public static string GatewayDll()
+    /// <summary>The built host for this assembly's configuration: src/Sessions.Host/bin/&lt;Configuration&gt;/net10.0.</summary>
+    public static string HostDll()
     {
         var configuration = typeof(SiloProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var path = Path.Combine(RepositoryRoot(), "src", "Sessions.Gateway", "bin", configuration, "net10.0", "Sessions.Gateway.dll");
+        var path = Path.Combine(RepositoryRoot(), "src", "Sessions.Host", "bin", configuration, "net10.0", "Sessions.Host.dll");
         return File.Exists(path) ? path : throw new FileNotFoundException($"Build the gateway first: {path} is missing.", path);
     }
 

@@ -15,7 +15,7 @@ internal sealed class SiloReaper : IDisposable
         exec 3<&0
         (
           cat <&3 >/dev/null
-          if tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -q -- "Sessions.Gateway.dll --urls $2"; then
+          if tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -q -- "Sessions.Host.dll --urls $2"; then
             kill -KILL "$1" 2>/dev/null
           fi
         ) </dev/null >/dev/null 2>&1 &

@@ -1,7 +1,0 @@
-namespace Sessions.Gateway.Hosting;
-
-/// <summary>
-/// The gateway refuses to start because of something the operator must fix (a missing or unusable setting). The
-/// message says what and how, and is written to be read on its own: <c>Program</c> prints it without a stack trace.
-/// </summary>
-public sealed class GatewayStartupException(string message) : Exception(message);
