@@ -15,9 +15,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
     private const int Active = (int)SiloStatus.Active;
     private const int Dead = (int)SiloStatus.Dead;
 
-    [Fact(Skip = "Open problem: run after the other Orleans provider tests in this process, the second silo sometimes "
-        + "gets no ping answer from the first for the whole join (120 s), while alone it joins in ~2 s; multi-silo membership "
-        + "on these tables is covered by Sessions.Cluster.Tests with silo processes. See the closing note of stop 13.")]
+    [Fact]
     public async Task Two_silos_join_through_the_table_a_client_calls_them_and_a_stopped_silo_ends_dead()
     {
         var connectionString = await TestPostgres.CreateDatabaseAsync("orleans_cluster");
