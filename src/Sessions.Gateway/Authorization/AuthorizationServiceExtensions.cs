@@ -7,8 +7,8 @@ namespace Sessions.Gateway.Authorization;
 /// <summary>
 /// Who may use which route. Every endpoint needs an authenticated caller (the fallback policy) unless it allows
 /// anonymous ones (<c>/healthz</c>, <c>/readyz</c>); routes narrow it by naming an <see cref="AuthPolicies"/> policy;
-/// what a request body names is checked by the handler (<see cref="CallerIdentity"/>). The README's Authorization
-/// table lists every route.
+/// what a request body names is checked by the handler (<see cref="CallerIdentity"/>). The Authorization
+/// table of docs/security.md lists every route.
 /// </summary>
 public static class AuthorizationServiceExtensions
 {

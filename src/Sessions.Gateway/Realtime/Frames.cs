@@ -7,7 +7,7 @@ using Sessions.Gateway.Problems;
 
 namespace Sessions.Gateway.Realtime;
 
-/// <summary>The server's frames, as JSON objects with a <c>type</c>; see the README's Realtime section for each.</summary>
+/// <summary>The server's frames, as JSON objects with a <c>type</c>; see docs/realtime.md for each.</summary>
 internal static class Frames
 {
     public static ControlFrame Subscribed(string topic, long? afterSeq, long lastSeq, string? notRecoveredReason) =>

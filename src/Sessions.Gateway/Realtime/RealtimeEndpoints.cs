@@ -19,7 +19,7 @@ namespace Sessions.Gateway.Realtime;
 
 /// <summary>
 /// <c>GET /ws</c> (one WebSocket, many topics) and <c>GET /api/sessions/{id}/events</c> (Server-Sent Events of one
-/// session). Both resume after a seq, exclusive, with no gap and no duplicate at the seam; see the README. They take
+/// session). Both resume after a seq, exclusive, with no gap and no duplicate at the seam; see docs/realtime.md. They take
 /// the bearer token from the query too (browsers cannot send headers there), and end a connection whose token is
 /// revoked or expires (<see cref="ConnectionTokens"/>).
 /// </summary>

@@ -2,7 +2,7 @@ namespace Sessions.Gateway.Realtime;
 
 /// <summary>
 /// Limits and timings of the realtime endpoints (WebSocket <c>/ws</c> and the SSE streams), bound from
-/// <c>Sessions:Realtime</c>. Every size and count is enforced with a clear error; see the README's Realtime section.
+/// <c>Sessions:Realtime</c>. Every size and count is enforced with a clear error; see docs/realtime.md.
 /// </summary>
 public sealed class RealtimeOptions
 {

@@ -16,7 +16,7 @@ namespace Sessions.Gateway.Realtime;
 
 /// <summary>
 /// One WebSocket client: reads its frames (subscribe, unsubscribe, ping, send) one at a time and answers through the
-/// connection's queue, so every reply and event leaves in the order it was decided. The protocol is in the README.
+/// connection's queue, so every reply and event leaves in the order it was decided. The protocol is in docs/realtime.md.
 /// </summary>
 internal sealed partial class WebSocketConnection(
     WebSocket socket,

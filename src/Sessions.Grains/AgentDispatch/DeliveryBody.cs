@@ -5,7 +5,7 @@ using Sessions.Abstractions;
 namespace Sessions.Grains;
 
 /// <summary>
-/// The JSON a webhook receives (documented with an example in the README):
+/// The JSON a webhook receives (documented with an example in docs/agents-and-delivery.md):
 /// <c>{"type":"session.messages","delivery_id":…,"session_id":…,"agent_id":…,"messages":[…],"history":[…]}</c>, each
 /// message as the HTTP API renders it. Written from the log, so every attempt of a delivery sends the same body.
 /// </summary>

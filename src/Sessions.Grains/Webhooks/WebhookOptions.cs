@@ -98,13 +98,13 @@ public sealed class WebhookOptions
     /// queues held by the silos, or <see cref="NoticeStream.AdoNet"/> queues in the sessions database (migration 0011).
     /// Either way the message log is the truth and a lost notice costs a delay, not a message.
     /// </summary>
-    /// <value><see cref="NoticeStream.Memory"/> (measured against AdoNet in the dispatch benchmark: see the README).</value>
+    /// <value><see cref="NoticeStream.Memory"/> (measured against AdoNet in the dispatch benchmark: see docs/benchmarks.md).</value>
     public NoticeStream NoticeStream { get; set; } = NoticeStream.Memory;
 
     /// <summary>
     /// How often each silo's stream pulling agents look into the notice queues (both providers poll their queues): the
     /// most a notice waits before its dispatcher hears of it. Each poll is a grain call per queue (and with AdoNet a
-    /// statement), so shorter costs idle CPU (see the dispatch benchmark in the README).
+    /// statement), so shorter costs idle CPU (see the dispatch benchmark in docs/benchmarks.md).
     /// </summary>
     /// <value>100 milliseconds (Orleans' default; 20 ms measured no better in the dispatch benchmark at 200 messages/s).</value>
     public TimeSpan NoticePollPeriod { get; set; } = TimeSpan.FromMilliseconds(100);

@@ -22,7 +22,7 @@ public sealed class HostSettingsTests
     {
         ["SESSIONS_ADVERTISED_ADDRESS"] = "the silo advertises POD_IP, its fallback",
         ["SESSIONS_DATA_DIR"] = "the data folder of the embedded PostgreSQL, which runs only without a connection string",
-        ["SESSIONS_ORLEANS_TLS_CERTIFICATE"] = "Orleans TLS is opt-in: an overlay mounts the certificate Secret and sets it (README.md)",
+        ["SESSIONS_ORLEANS_TLS_CERTIFICATE"] = "Orleans TLS is opt-in: an overlay mounts the certificate Secret and sets it (docs/security.md)",
         ["SESSIONS_ORLEANS_TLS_KEY"] = "Orleans TLS is opt-in, as SESSIONS_ORLEANS_TLS_CERTIFICATE",
         ["SESSIONS_ORLEANS_TLS_CA"] = "Orleans TLS is opt-in, as SESSIONS_ORLEANS_TLS_CERTIFICATE",
     };

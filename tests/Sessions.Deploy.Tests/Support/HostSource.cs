@@ -35,6 +35,10 @@ public static partial class HostSource
     public static IReadOnlySet<string> SessionsVariables =>
         Files.Value.SelectMany(text => SessionsVariable().Matches(text)).Select(match => match.Groups["name"].Value).ToHashSet();
 
+    /// <summary>Every configuration section <c>Sessions:&lt;Name&gt;</c> the host's sources name as a string literal (<c>Sessions:Limits</c>, ...).</summary>
+    public static IReadOnlySet<string> SessionsSections =>
+        Files.Value.SelectMany(text => SessionsSection().Matches(text)).Select(match => match.Groups["name"].Value).ToHashSet();
+
     /// <summary>Whether any source contains <paramref name="text"/> (an API the host calls, an option it sets).</summary>
     public static bool Mentions(string text) => Files.Value.Any(file => file.Contains(text, StringComparison.Ordinal));
 
@@ -80,6 +84,9 @@ public static partial class HostSource
 
     [GeneratedRegex("\"(?<name>SESSIONS_[A-Z0-9_]+)\"")]
     private static partial Regex SessionsVariable();
+
+    [GeneratedRegex("\"Sessions:(?<name>[A-Za-z]+)")]
+    private static partial Regex SessionsSection();
 
     [GeneratedRegex("""const\s+string\s+(?<name>\w+)\s*=\s*"(?<value>[^"]*)"\s*;""")]
     private static partial Regex ConstantDeclaration();
