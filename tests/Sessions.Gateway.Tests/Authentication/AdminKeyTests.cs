@@ -21,13 +21,13 @@ public sealed class AdminKeyTests
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "sessions-gateway-tests", Guid.NewGuid().ToString("N"));
         var keyFile = Path.Combine(dataDirectory, "admin.key");
-        var environment = GatewayProcess.FixedPorts();
+        var environment = HostProcess.FixedPorts();
         environment["SESSIONS_DATA_DIR"] = dataDirectory;
         environment[TestCredentials.AdminKeyVariable] = null;
         try
         {
             string key;
-            await using (var first = GatewayProcess.Start(environment))
+            await using (var first = HostProcess.Start(environment))
             {
                 using var unauthenticated = await first.WaitUntilReadyAsync(token: "not-the-key-not-the-key-not-the-key-0000");
                 key = (await File.ReadAllTextAsync(keyFile)).Trim();
@@ -46,7 +46,7 @@ public sealed class AdminKeyTests
                 Assert.Equal(0, await first.TerminateAsync(TimeSpan.FromSeconds(60)));
             }
 
-            await using var second = GatewayProcess.Start(environment);
+            await using var second = HostProcess.Start(environment);
             using var restarted = await second.WaitUntilReadyAsync(token: key);
 
             await (await restarted.GetAsync("/api/participants")).ExpectJsonAsync(HttpStatusCode.OK);
@@ -65,7 +65,7 @@ public sealed class AdminKeyTests
     public async Task On_a_configured_database_a_gateway_without_a_key_exits_non_zero_saying_how_to_set_one()
     {
         var connectionString = await TestPostgres.CreateDatabaseAsync("nokey");
-        await using var gateway = GatewayProcess.Start(new Dictionary<string, string?>
+        await using var gateway = HostProcess.Start(new Dictionary<string, string?>
         {
             ["ConnectionStrings__Sessions"] = connectionString,
             [TestCredentials.AdminKeyVariable] = null,

@@ -39,7 +39,7 @@ public sealed class HostileHostTests(ITestOutputHelper output)
         var httpRequests = EnvironmentNumber("HOSTILE_REQUESTS", DefaultHttpRequests);
         output.WriteLine($"seed {seed} (HOSTILE_SEED={seed} replays this run), {httpRequests} HTTP requests");
         var connectionString = await TestPostgres.CreateDatabaseAsync("hostile");
-        await using var host = GatewayProcess.Start(new Dictionary<string, string?>
+        await using var host = HostProcess.Start(new Dictionary<string, string?>
         {
             ["ConnectionStrings__Sessions"] = connectionString,
             [HostileClient.AdminKeyVariable] = HostileClient.AdminKey,

@@ -11,7 +11,7 @@ namespace Sessions.Gateway.Tests;
 /// it can be killed with SIGKILL or stopped with SIGTERM. It listens on a port it picks (<c>--urls</c> with port 0);
 /// the address is read from its "Now listening on" log line.
 /// </summary>
-public sealed partial class GatewayProcess : IAsyncDisposable
+public sealed partial class HostProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private readonly Process _process;
@@ -19,7 +19,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _stderr = new();
     private readonly TaskCompletionSource<Uri> _address = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private GatewayProcess(Process process)
+    private HostProcess(Process process)
     {
         _process = process;
     }
@@ -48,7 +48,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     /// Starts the gateway. Its environment is this process's, minus anything that would choose its database, plus the
     /// tests' admin key, plus <paramref name="environment"/> (a null value removes a variable).
     /// </summary>
-    public static GatewayProcess Start(IReadOnlyDictionary<string, string?> environment, string? workingDirectory = null)
+    public static HostProcess Start(IReadOnlyDictionary<string, string?> environment, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(DotnetHost(), [HostDll(), "--urls", "http://127.0.0.1:0"])
         {
@@ -83,7 +83,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var gateway = new GatewayProcess(process);
+        var gateway = new HostProcess(process);
         process.OutputDataReceived += (_, e) => gateway.OnOutput(e.Data);
         process.ErrorDataReceived += (_, e) =>
         {

@@ -9,7 +9,7 @@ namespace Sessions.Gateway.Tests.Hosting;
 /// The gateway as an operator runs it: a separate process, killed with SIGKILL or stopped with SIGTERM, restarted
 /// on the same data. These are the slowest tests of the suite (a PostgreSQL cluster is initialized for one of them).
 /// </summary>
-public sealed class GatewayProcessTests
+public sealed class HostProcessTests
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
 
@@ -17,12 +17,12 @@ public sealed class GatewayProcessTests
     public async Task Messages_acknowledged_before_the_host_is_killed_are_there_after_a_restart()
     {
         var connectionString = await TestPostgres.CreateDatabaseAsync("killed");
-        var environment = GatewayProcess.FixedPorts();
+        var environment = HostProcess.FixedPorts();
         environment["ConnectionStrings__Sessions"] = connectionString;
         string sessionId;
         string alice;
         var acknowledged = new List<string>();
-        await using (var first = GatewayProcess.Start(environment))
+        await using (var first = HostProcess.Start(environment))
         {
             using var client = await first.WaitUntilReadyAsync();
             (sessionId, alice, _) = await client.CreateSessionAsync();
@@ -35,7 +35,7 @@ public sealed class GatewayProcessTests
             await first.KillAsync();
         }
 
-        await using var second = GatewayProcess.Start(environment);
+        await using var second = HostProcess.Start(environment);
         using var restarted = await second.WaitUntilReadyAsync();
         var page = await (await restarted.GetAsync($"/api/sessions/{sessionId}/messages?after_seq=0&limit=100")).ExpectJsonAsync(HttpStatusCode.OK);
         Assert.Equal(acknowledged, page.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("id").GetString()!));
@@ -56,13 +56,13 @@ public sealed class GatewayProcessTests
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "sessions-gateway-tests", Guid.NewGuid().ToString("N"));
         var pidFile = Path.Combine(dataDirectory, "pgdata", "postmaster.pid");
-        var environment = GatewayProcess.FixedPorts();
+        var environment = HostProcess.FixedPorts();
         environment["SESSIONS_DATA_DIR"] = dataDirectory;
         try
         {
             string sessionId;
             string messageId;
-            await using (var first = GatewayProcess.Start(environment))
+            await using (var first = HostProcess.Start(environment))
             {
                 using var client = await first.WaitUntilReadyAsync();
                 Assert.Contains("embedded PostgreSQL at 127.0.0.1:", first.StandardOutput, StringComparison.Ordinal);
@@ -76,7 +76,7 @@ public sealed class GatewayProcessTests
             // kill -9 gave the host no chance to stop its server: it is still running on the folder.
             Assert.True(File.Exists(pidFile), "The private PostgreSQL should outlive a killed host.");
 
-            await using var second = GatewayProcess.Start(environment);
+            await using var second = HostProcess.Start(environment);
             using (var restarted = await second.WaitUntilReadyAsync())
             {
                 var page = await (await restarted.GetAsync($"/api/sessions/{sessionId}/messages")).ExpectJsonAsync(HttpStatusCode.OK);
@@ -100,7 +100,7 @@ public sealed class GatewayProcessTests
         var emptyDirectory = Directory.CreateTempSubdirectory("sessions-no-postgres-").FullName;
         try
         {
-            await using var gateway = GatewayProcess.Start(new Dictionary<string, string?>
+            await using var gateway = HostProcess.Start(new Dictionary<string, string?>
             {
                 ["PATH"] = emptyDirectory,
                 ["Sessions__Embedded__BinariesDirectory"] = emptyDirectory,

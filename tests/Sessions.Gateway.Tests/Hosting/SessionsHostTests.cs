@@ -4,7 +4,7 @@ using Sessions.Testing;
 
 namespace Sessions.Gateway.Tests.Hosting;
 
-public sealed class SessionsGatewayTests
+public sealed class SessionsHostTests
 {
     [Fact]
     public async Task Without_urls_it_listens_on_loopback_port_5080()
