@@ -8,7 +8,7 @@ namespace Sessions.Grains;
 /// A participant's sessions, read from the store on the calling silo without waking the sessions' grains (a stateless
 /// worker holds nothing). The participant id is a filter, not a key: any storable text without control characters.
 /// </summary>
-[GrainType("session-directory"), StatelessWorker]
+[GrainType("sessiondirectory"), StatelessWorker]
 public sealed class SessionDirectoryGrain(SessionStore sessions, IOptions<LimitsOptions> limits) : Grain, ISessionDirectoryGrain
 {
     private static readonly string StatusNames = string.Join(", ", Enum.GetValues<SessionStatus>().Select(s => s.ToString().ToLowerInvariant()));

@@ -5,7 +5,7 @@ using Sessions.Storage.Participants;
 namespace Sessions.Grains;
 
 /// <summary>The listing of every participant, read from the store on the calling silo (a stateless worker holds nothing).</summary>
-[GrainType("participant-directory"), StatelessWorker]
+[GrainType("participantdirectory"), StatelessWorker]
 public sealed class ParticipantDirectoryGrain(ParticipantStore participants, IOptions<LimitsOptions> limits) : Grain, IParticipantDirectoryGrain
 {
     public async Task<ParticipantPage> ListAsync(PageQuery query)

@@ -10,7 +10,7 @@ namespace Sessions.Grains;
 /// What presented tokens stand for, read from the store on the calling silo (a stateless worker holds nothing, so a
 /// revocation is seen by the next call). Callers cache the answers themselves.
 /// </summary>
-[GrainType("token-lookup"), StatelessWorker]
+[GrainType("tokenlookup"), StatelessWorker]
 public sealed class TokenLookupGrain(ParticipantTokenStore tokens, IOptions<LimitsOptions> limits, [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider clock) : Grain, ITokenLookupGrain
 {
     public async Task<TokenHolder?> FindAsync(byte[] tokenHash)
