@@ -25,7 +25,7 @@ public interface IInboxGrain : IGrainWithStringKey
     /// <see cref="SessionErrors.SessionNotFound"/>, <see cref="SessionErrors.ParticipantNotInSession"/>, or a
     /// <see cref="SessionErrors.Validation"/> error on <c>last_seq</c> when it is negative or past the session's end.
     /// </summary>
-    [Alias("MarkReadAsync")]
+    [RetrySafe, Alias("MarkReadAsync")]
     Task<InboxEntry> MarkReadAsync(string sessionId, long lastSeq);
 
     /// <summary>
