@@ -45,8 +45,10 @@ public sealed class ChatSessionGrains
             : await call(Get(sessionId)).ConfigureAwait(false);
     }
 
-    /// <summary>An append, resent (as a new call) if a silo fails under it and it carries a client_message_id.</summary>
-    public async Task<AppendResult> AppendAsync(string sessionId, AppendMessageCommand command) => command.IsRetrySafe
-        ? await _retries.ExecuteAsync(() => Get(sessionId).AppendAsync(command))
-        : await Get(sessionId).AppendAsync(command);
+    /// <summary>
+    /// An append answered in wire form (<see cref="IChatSessionGrain.AppendJsonAsync"/>), resent (as a new call) if a silo
+    /// fails under it and it carries a client_message_id.
+    /// </summary>
+    public Task<AppendResultJson> AppendJsonAsync(string sessionId, AppendMessageCommand command) =>
+        CallAsync(sessionId, command, grain => grain.AppendJsonAsync(command));
 }

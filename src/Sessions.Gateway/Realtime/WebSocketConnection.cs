@@ -363,7 +363,7 @@ internal sealed partial class WebSocketConnection(
 
     private async Task<ControlFrame> SendAsync(ClientFrame frame)
     {
-        var (sessionId, command, errors) = frame.ToAppend(limits);
+        var (sessionId, command, errors) = frame.ToAppend();
         if (errors.Any)
         {
             var field = errors.Fields.First();
@@ -385,9 +385,9 @@ internal sealed partial class WebSocketConnection(
             }
         }
 
-        var result = await sessions.AppendAsync(sessionId!, command!).ConfigureAwait(false);
-        var message = result.Message;
-        return Frames.Ack(frame.Id, message.Seq, message.Id, message.ClientMessageId, result.Created, message.SessionId);
+        // The ack needs the message's place only: the wire-form answer carries it beside the JSON, so nothing is parsed.
+        var result = await sessions.AppendJsonAsync(sessionId!, command!).ConfigureAwait(false);
+        return Frames.Ack(frame.Id, result.Seq, result.MessageId, result.ClientMessageId, result.Created, sessionId!);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "A presence heartbeat for session {SessionId} failed")]

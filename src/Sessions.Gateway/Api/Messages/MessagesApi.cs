@@ -12,7 +12,6 @@ using Sessions.Gateway.Grains;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.RateLimits;
 using Sessions.Gateway.Requests;
-using Sessions.Gateway.Serialization;
 
 namespace Sessions.Gateway.Api.Messages;
 
@@ -28,6 +27,8 @@ public static class MessagesApi
         var api = routes.MapGroup("api/sessions/{id}/messages").WithTags("Messages").RequireAuthorization(AuthPolicies.SessionMember);
         api.MapPost("", AppendAsync)
             .Accepts<AppendMessageRequest>("application/json")
+            .Produces<ChatMessage>(StatusCodes.Status201Created, "application/json")
+            .Produces<ChatMessage>(StatusCodes.Status200OK, "application/json")
             .LimitedPerCaller(CallerLimit.Appends)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -41,7 +42,12 @@ public static class MessagesApi
         return api;
     }
 
-    public static async Task<Results<Created<ChatMessage>, Ok<ChatMessage>, ProblemHttpResult>> AppendAsync(
+    /// <summary>
+    /// One parse of the body (<see cref="JsonRequestBody.ReadObjectAsync"/>), the request's shape mapped to the command
+    /// as a WebSocket <c>send</c> is (<see cref="AppendRequests"/>), and the message's rules left to the grain, which
+    /// answers with the stored message's JSON from its tail cache: passed on as bytes, never serialized here.
+    /// </summary>
+    public static async Task<Results<MessageJsonResult, ProblemHttpResult>> AppendAsync(
         ClaimsPrincipal user,
         string id,
         HttpRequest request,
@@ -49,29 +55,19 @@ public static class MessagesApi
         [FromServices] ChatSessionGrains sessions,
         [FromServices] IOptions<LimitsOptions> limits)
     {
-        var read = await body.ReadAsync(request, GatewayJsonContext.Default.AppendMessageRequest).ConfigureAwait(false);
+        var read = await body.ReadObjectAsync(request).ConfigureAwait(false);
         if (read.Problem is { } problem)
         {
             return problem;
         }
 
-        var append = read.Value!;
-        var errors = new ValidationErrors()
-            .RequiredText("sender_id", append.SenderId)
-            .RequiredText("kind", append.Kind)
-            .JsonObject("content", append.Content)
-            .Metadata("metadata", append.Metadata, limits.Value);
-        if (append.ExpectedSeq is < 0)
-        {
-            errors.Add("expected_seq", "expected_seq must not be negative.");
-        }
-
-        if (errors.Any)
+        var errors = new ValidationErrors();
+        if (AppendRequests.ToCommand(read.Value, errors) is not { } command)
         {
             return ApiProblems.Validation(errors);
         }
 
-        if (CallerIdentity.NotCaller(user, "sender_id", append.SenderId) is { } notCaller)
+        if (CallerIdentity.NotCaller(user, "sender_id", command.SenderId) is { } notCaller)
         {
             return notCaller;
         }
@@ -81,17 +77,11 @@ public static class MessagesApi
             return SessionsApi.SessionNotFound(id);
         }
 
-        var result = await sessions.AppendAsync(id, new AppendMessageCommand(
-            append.SenderId!,
-            append.Kind!,
-            append.Content!.Value,
-            RequestRules.NullIfJsonNull(append.Metadata),
-            append.ClientMessageId,
-            append.ExpectedSeq)).ConfigureAwait(false);
+        var result = await sessions.AppendJsonAsync(id, command).ConfigureAwait(false);
         // There is no route per message; the page that starts at the message is where it can be read back.
         return result.Created
-            ? TypedResults.Created($"/api/sessions/{id}/messages?after_seq={result.Message.Seq - 1}&limit=1", result.Message)
-            : TypedResults.Ok(result.Message);
+            ? MessageJsonResult.Created($"/api/sessions/{id}/messages?after_seq={result.Seq - 1}&limit=1", result.Utf8Json)
+            : MessageJsonResult.Ok(result.Utf8Json);
     }
 
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ListAsync(

@@ -56,7 +56,7 @@ public static class RepliesApi
         var errors = new ValidationErrors()
             .RequiredText("sender_id", start.SenderId)
             .Id("reply_id", start.ReplyId, limits.Value)
-            .Metadata("metadata", start.Metadata, limits.Value);
+            .Metadata("metadata", start.Metadata);
         if (errors.Any)
         {
             return ApiProblems.Validation(errors);
@@ -148,7 +148,7 @@ public static class RepliesApi
 
         var finish = read.Value!;
         var content = RequestRules.NullIfJsonNull(finish.Content);
-        var errors = new ValidationErrors().RequiredText("sender_id", finish.SenderId).Metadata("metadata", finish.Metadata, limits.Value);
+        var errors = new ValidationErrors().RequiredText("sender_id", finish.SenderId).Metadata("metadata", finish.Metadata);
         if (content is not null)
         {
             errors.JsonObject("content", content);

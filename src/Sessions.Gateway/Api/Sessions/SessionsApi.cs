@@ -59,7 +59,7 @@ public static class SessionsApi
         var errors = new ValidationErrors()
             .RequiredText("initiator_id", create.InitiatorId)
             .RequiredText("peer_id", create.PeerId)
-            .Metadata("metadata", create.Metadata, limits.Value);
+            .Metadata("metadata", create.Metadata);
         if (create.InitiatorId is { Length: > 0 } && create.InitiatorId == create.PeerId)
         {
             errors.Add("peer_id", "A session needs two different participants: peer_id equals initiator_id.");
