@@ -3,7 +3,6 @@ using System.Security.Claims;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Sessions.Gateway.Realtime;
 
 namespace Sessions.Gateway.Authentication;
 
@@ -28,7 +27,7 @@ public sealed partial class ConnectionTokens(
     private readonly ConcurrentDictionary<WatchedConnection, byte> _watched = new();
 
     /// <summary>Watches <paramref name="connection"/>'s token until the returned handle is disposed (when the connection ends).</summary>
-    internal IDisposable Watch(RealtimeConnection connection, ClaimsPrincipal user)
+    internal IDisposable Watch(ITokenBoundConnection connection, ClaimsPrincipal user)
     {
         if (Caller.From(user) is not { TokenId: { } tokenId } caller)
         {
@@ -46,7 +45,7 @@ public sealed partial class ConnectionTokens(
             }
             else if (due <= LongestTimer)
             {
-                watch.Expiry = clock.CreateTimer(static state => ((RealtimeConnection)state!).End(TokenExpired), connection, due, Timeout.InfiniteTimeSpan);
+                watch.Expiry = clock.CreateTimer(static state => ((ITokenBoundConnection)state!).End(TokenExpired), connection, due, Timeout.InfiniteTimeSpan);
             }
         }
 
@@ -110,9 +109,9 @@ public sealed partial class ConnectionTokens(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not check the {Count} tokens of open realtime connections; trying again at the next check")]
     private static partial void LogCheckFailed(ILogger logger, Exception exception, int count);
 
-    private sealed class WatchedConnection(ConnectionTokens owner, RealtimeConnection connection, string tokenId) : IDisposable
+    private sealed class WatchedConnection(ConnectionTokens owner, ITokenBoundConnection connection, string tokenId) : IDisposable
     {
-        public RealtimeConnection Connection { get; } = connection;
+        public ITokenBoundConnection Connection { get; } = connection;
 
         public string TokenId { get; } = tokenId;
 

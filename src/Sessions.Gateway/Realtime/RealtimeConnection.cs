@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using Sessions.Abstractions;
+using Sessions.Gateway.Authentication;
 using Sessions.Gateway.Grains;
 
 namespace Sessions.Gateway.Realtime;
@@ -11,7 +12,7 @@ namespace Sessions.Gateway.Realtime;
 /// reason <c>slow-consumer</c> instead of holding anyone else back. The writer keeps each topic exact: a message goes
 /// out only as the next seq, a jump ahead is filled from the session's grain first, and what was sent is not sent again.
 /// </summary>
-internal sealed class RealtimeConnection : IDisposable
+internal sealed class RealtimeConnection : ITokenBoundConnection, IDisposable
 {
     public const string SlowConsumer = "slow-consumer";
 

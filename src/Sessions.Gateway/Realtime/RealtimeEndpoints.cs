@@ -7,7 +7,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
-using Sessions.Gateway.Api.Sessions;
 using Sessions.Gateway.Authentication;
 using Sessions.Gateway.Authorization;
 using Sessions.Gateway.Grains;
@@ -149,7 +148,7 @@ public static partial class RealtimeEndpoints
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            await SessionsApi.SessionNotFound(id).ExecuteAsync(context).ConfigureAwait(false);
+            await ApiProblems.SessionNotFound(id).ExecuteAsync(context).ConfigureAwait(false);
             return;
         }
 

@@ -8,7 +8,6 @@ using Sessions.Gateway.Authentication;
 using Sessions.Gateway.Authorization;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
-using Sessions.Gateway.Serialization;
 
 namespace Sessions.Gateway.Api.Deliveries;
 

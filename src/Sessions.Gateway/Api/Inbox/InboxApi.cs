@@ -7,11 +7,9 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
 using Sessions.Client;
-using Sessions.Gateway.Api.Sessions;
 using Sessions.Gateway.Authorization;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
-using Sessions.Gateway.Serialization;
 
 namespace Sessions.Gateway.Api.Inbox;
 
@@ -56,7 +54,7 @@ public static class InboxApi
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return ParticipantNotFound(id);
+            return ApiProblems.ParticipantNotFound(id);
         }
 
         try
@@ -67,7 +65,7 @@ public static class InboxApi
         catch (SessionException e) when (e.Code == SessionErrors.ParticipantNotFound)
         {
             // The participant is the resource asked for here, not a reference in a body (422): a 404, like GET /api/participants/{id}.
-            return ParticipantNotFound(id);
+            return ApiProblems.ParticipantNotFound(id);
         }
     }
 
@@ -108,14 +106,11 @@ public static class InboxApi
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return SessionsApi.SessionNotFound(id);
+            return ApiProblems.SessionNotFound(id);
         }
 
         var inbox = grains.GetGrain<IInboxGrain>(mark.ParticipantId!);
         var lastSeq = mark.LastSeq!.Value;
         return TypedResults.Ok(await retries.ExecuteAsync(() => inbox.MarkReadAsync(id, lastSeq)).ConfigureAwait(false));
     }
-
-    private static ProblemHttpResult ParticipantNotFound(string id) =>
-        ApiProblems.Of(SessionErrors.ParticipantNotFound, $"Participant '{id}' does not exist.", status: StatusCodes.Status404NotFound);
 }

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
-using Sessions.Gateway.Api.Sessions;
 using Sessions.Gateway.Authorization;
 using Sessions.Gateway.Grains;
 using Sessions.Gateway.Problems;
@@ -74,7 +73,7 @@ public static class MessagesApi
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return SessionsApi.SessionNotFound(id);
+            return ApiProblems.SessionNotFound(id);
         }
 
         var result = await sessions.AppendJsonAsync(id, command).ConfigureAwait(false);
@@ -103,7 +102,7 @@ public static class MessagesApi
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return SessionsApi.SessionNotFound(id);
+            return ApiProblems.SessionNotFound(id);
         }
 
         // The grain answers with the page's JSON (mostly bytes its tail cache already holds): passed on unparsed.

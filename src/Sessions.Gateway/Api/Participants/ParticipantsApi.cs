@@ -9,7 +9,6 @@ using Sessions.Client;
 using Sessions.Gateway.Authorization;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
-using Sessions.Gateway.Serialization;
 
 namespace Sessions.Gateway.Api.Participants;
 
@@ -67,7 +66,7 @@ public static class ParticipantsApi
         // An id that breaks the id rule cannot exist; it is not worth a call.
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return ParticipantNotFound(id);
+            return ApiProblems.ParticipantNotFound(id);
         }
 
         try
@@ -76,7 +75,7 @@ public static class ParticipantsApi
         }
         catch (SessionException e) when (e.Code == SessionErrors.ParticipantNotFound)
         {
-            return ParticipantNotFound(id);
+            return ApiProblems.ParticipantNotFound(id);
         }
     }
 
@@ -97,11 +96,4 @@ public static class ParticipantsApi
         var query = new PageQuery(cursor, pageSize);
         return TypedResults.Ok(await retries.ExecuteAsync(() => grains.GetGrain<IParticipantDirectoryGrain>(0).ListAsync(query)).ConfigureAwait(false));
     }
-
-    /// <summary>
-    /// The participant is the resource asked for here, not a reference in a body (which the catalog answers with a
-    /// 422): a 404, without the <c>participant_id</c> the grain's error carries (the path already names it).
-    /// </summary>
-    internal static ProblemHttpResult ParticipantNotFound(string id) =>
-        ApiProblems.Of(SessionErrors.ParticipantNotFound, $"Participant '{id}' does not exist.", status: StatusCodes.Status404NotFound);
 }

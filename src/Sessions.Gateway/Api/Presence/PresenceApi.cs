@@ -6,12 +6,10 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
-using Sessions.Gateway.Api.Sessions;
 using Sessions.Gateway.Authorization;
 using Sessions.Gateway.Grains;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
-using Sessions.Gateway.Serialization;
 
 namespace Sessions.Gateway.Api.Presence;
 
@@ -58,7 +56,7 @@ public static class PresenceApi
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return SessionsApi.SessionNotFound(id);
+            return ApiProblems.SessionNotFound(id);
         }
 
         var accepted = await sessions.Get(id).SetTypingAsync(typing.ParticipantId!, typing.Typing!.Value).ConfigureAwait(false);
@@ -93,7 +91,7 @@ public static class PresenceApi
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return SessionsApi.SessionNotFound(id);
+            return ApiProblems.SessionNotFound(id);
         }
 
         var participants = await sessions.Get(id).HeartbeatAsync(heartbeat.ParticipantId!).ConfigureAwait(false);
@@ -107,7 +105,7 @@ public static class PresenceApi
     {
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return SessionsApi.SessionNotFound(id);
+            return ApiProblems.SessionNotFound(id);
         }
 
         return TypedResults.Ok(new PresenceList(await sessions.ReadAsync(id, grain => grain.GetPresenceAsync()).ConfigureAwait(false)));

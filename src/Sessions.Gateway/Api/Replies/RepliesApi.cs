@@ -6,12 +6,10 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
-using Sessions.Gateway.Api.Sessions;
 using Sessions.Gateway.Authorization;
 using Sessions.Gateway.Grains;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
-using Sessions.Gateway.Serialization;
 
 namespace Sessions.Gateway.Api.Replies;
 
@@ -69,7 +67,7 @@ public static class RepliesApi
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return SessionsApi.SessionNotFound(id);
+            return ApiProblems.SessionNotFound(id);
         }
 
         var command = new StartReplyCommand(start.SenderId!, start.ReplyId, start.Kind, RequestRules.NullIfJsonNull(start.Metadata));
@@ -84,7 +82,7 @@ public static class RepliesApi
     {
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return SessionsApi.SessionNotFound(id);
+            return ApiProblems.SessionNotFound(id);
         }
 
         return TypedResults.Ok(await sessions.ReadAsync(id, grain => grain.ListRepliesAsync()).ConfigureAwait(false));
@@ -124,7 +122,7 @@ public static class RepliesApi
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return SessionsApi.SessionNotFound(id);
+            return ApiProblems.SessionNotFound(id);
         }
 
         var command = new AppendChunkCommand(chunk.SenderId!, chunk.Text!, chunk.Index);
@@ -166,7 +164,7 @@ public static class RepliesApi
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return SessionsApi.SessionNotFound(id);
+            return ApiProblems.SessionNotFound(id);
         }
 
         var command = new FinishReplyCommand(finish.SenderId!, content, RequestRules.NullIfJsonNull(finish.Metadata));
@@ -205,7 +203,7 @@ public static class RepliesApi
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return SessionsApi.SessionNotFound(id);
+            return ApiProblems.SessionNotFound(id);
         }
 
         var command = new StopReplyCommand(stop.ParticipantId!, stop.Reason);

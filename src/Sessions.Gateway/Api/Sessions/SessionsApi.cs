@@ -11,7 +11,6 @@ using Sessions.Gateway.Authorization;
 using Sessions.Gateway.Grains;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
-using Sessions.Gateway.Serialization;
 
 namespace Sessions.Gateway.Api.Sessions;
 
@@ -94,7 +93,7 @@ public static class SessionsApi
     {
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return SessionNotFound(id);
+            return ApiProblems.SessionNotFound(id);
         }
 
         return TypedResults.Ok(await sessions.ReadAsync(id, grain => grain.GetAsync()).ConfigureAwait(false));
@@ -160,12 +159,9 @@ public static class SessionsApi
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return SessionNotFound(id);
+            return ApiProblems.SessionNotFound(id);
         }
 
         return TypedResults.Ok(await sessions.Get(id).ChangeStatusAsync(status).ConfigureAwait(false));
     }
-
-    internal static ProblemHttpResult SessionNotFound(string id) =>
-        ApiProblems.Of(SessionErrors.SessionNotFound, $"Session '{id}' does not exist.");
 }

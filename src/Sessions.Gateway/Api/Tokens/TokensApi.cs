@@ -8,12 +8,10 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
 using Sessions.Client;
-using Sessions.Gateway.Api.Participants;
 using Sessions.Gateway.Authentication;
 using Sessions.Gateway.Authorization;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
-using Sessions.Gateway.Serialization;
 
 namespace Sessions.Gateway.Api.Tokens;
 
@@ -68,7 +66,7 @@ public static partial class TokensApi
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return ParticipantsApi.ParticipantNotFound(id);
+            return ApiProblems.ParticipantNotFound(id);
         }
 
         try
@@ -78,7 +76,7 @@ public static partial class TokensApi
         }
         catch (SessionException e) when (e.Code == SessionErrors.ParticipantNotFound)
         {
-            return ParticipantsApi.ParticipantNotFound(id);
+            return ApiProblems.ParticipantNotFound(id);
         }
     }
 
@@ -99,7 +97,7 @@ public static partial class TokensApi
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return ParticipantsApi.ParticipantNotFound(id);
+            return ApiProblems.ParticipantNotFound(id);
         }
 
         try
@@ -109,7 +107,7 @@ public static partial class TokensApi
         }
         catch (SessionException e) when (e.Code == SessionErrors.ParticipantNotFound)
         {
-            return ParticipantsApi.ParticipantNotFound(id);
+            return ApiProblems.ParticipantNotFound(id);
         }
     }
 
@@ -124,7 +122,7 @@ public static partial class TokensApi
     {
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return ParticipantsApi.ParticipantNotFound(id);
+            return ApiProblems.ParticipantNotFound(id);
         }
 
         try
@@ -134,7 +132,7 @@ public static partial class TokensApi
         }
         catch (SessionException e) when (e.Code == SessionErrors.ParticipantNotFound)
         {
-            return ParticipantsApi.ParticipantNotFound(id);
+            return ApiProblems.ParticipantNotFound(id);
         }
 
         // At once on this gateway; the others see it within their cache duration and connection check interval.
