@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Sessions.Gateway.Calls;
 
 namespace Sessions.Gateway.Authentication;
 
@@ -14,7 +15,7 @@ namespace Sessions.Gateway.Authentication;
 /// connections share it). A connection opened with an admin key is not watched.
 /// </summary>
 public sealed partial class ConnectionTokens(
-    IGrainFactory grains, IOptions<AuthOptions> options, TimeProvider clock, ILogger<ConnectionTokens> logger) : BackgroundService
+    GrainCalls calls, IOptions<AuthOptions> options, TimeProvider clock, ILogger<ConnectionTokens> logger) : BackgroundService
 {
     /// <summary>The reasons a connection ends with (the WebSocket close description; the SSE <c>close</c> event's reason).</summary>
     public const string TokenRevoked = "token-revoked";
@@ -89,7 +90,7 @@ public sealed partial class ConnectionTokens(
 
         try
         {
-            foreach (var unusable in await grains.GetGrain<ITokenLookupGrain>(0).FindUnusableAsync(tokenIds).WaitAsync(ct).ConfigureAwait(false))
+            foreach (var unusable in await calls.Get<ITokenLookupGrain>(0).FindUnusableAsync(tokenIds).WaitAsync(ct).ConfigureAwait(false))
             {
                 End(unusable.TokenId, unusable.Reason switch
                 {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Sessions.Client;
 using Sessions.Gateway.Api;
 using Sessions.Gateway.Authorization;
-using Sessions.Gateway.Grains;
+using Sessions.Gateway.Calls;
 using Sessions.Gateway.Health;
 using Sessions.Gateway.Metrics;
 using Sessions.Gateway.RateLimits;
@@ -37,7 +37,7 @@ public static class GatewayServicesExtensions
 
         services.AddOptions<RetrySafeCallOptions>().BindConfiguration(RetriesSectionName);
         services.AddSingleton<RetrySafeCalls>();
-        services.AddSingleton<ChatSessionGrains>();
+        services.AddSingleton<GrainCalls>();
         services.AddOptions<RealtimeOptions>()
             .BindConfiguration(RealtimeOptions.SectionName)
             .Validate(o => o.IsValid(), $"Every {RealtimeOptions.SectionName} value must be positive.")

@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
-using Sessions.Client;
 using Sessions.Gateway.Authorization;
+using Sessions.Gateway.Calls;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
 
@@ -41,8 +41,7 @@ public static class InboxApi
         string id,
         string? limit,
         string? cursor,
-        [FromServices] IGrainFactory grains,
-        [FromServices] RetrySafeCalls retries,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var errors = new ValidationErrors();
@@ -60,7 +59,7 @@ public static class InboxApi
         try
         {
             var query = new InboxQuery(cursor, pageSize);
-            return TypedResults.Ok(await retries.ExecuteAsync(() => grains.GetGrain<IInboxGrain>(id).ListAsync(query)).ConfigureAwait(false));
+            return TypedResults.Ok(await calls.RetrySafeAsync(() => calls.Get<IInboxGrain>(id).ListAsync(query)).ConfigureAwait(false));
         }
         catch (SessionException e) when (e.Code == SessionErrors.ParticipantNotFound)
         {
@@ -74,8 +73,7 @@ public static class InboxApi
         string id,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] IGrainFactory grains,
-        [FromServices] RetrySafeCalls retries,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.MarkReadRequest).ConfigureAwait(false);
@@ -109,8 +107,8 @@ public static class InboxApi
             return ApiProblems.SessionNotFound(id);
         }
 
-        var inbox = grains.GetGrain<IInboxGrain>(mark.ParticipantId!);
+        var inbox = calls.Get<IInboxGrain>(mark.ParticipantId!);
         var lastSeq = mark.LastSeq!.Value;
-        return TypedResults.Ok(await retries.ExecuteAsync(() => inbox.MarkReadAsync(id, lastSeq)).ConfigureAwait(false));
+        return TypedResults.Ok(await calls.RetrySafeAsync(() => inbox.MarkReadAsync(id, lastSeq)).ConfigureAwait(false));
     }
 }

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
 using Sessions.Gateway.Authorization;
-using Sessions.Gateway.Grains;
+using Sessions.Gateway.Calls;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.RateLimits;
 using Sessions.Gateway.Requests;
@@ -51,7 +51,7 @@ public static class MessagesApi
         string id,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var read = await body.ReadObjectAsync(request).ConfigureAwait(false);
@@ -76,7 +76,7 @@ public static class MessagesApi
             return ApiProblems.SessionNotFound(id);
         }
 
-        var result = await sessions.AppendJsonAsync(id, command).ConfigureAwait(false);
+        var result = await calls.AppendJsonAsync(id, command).ConfigureAwait(false);
         // There is no route per message; the page that starts at the message is where it can be read back.
         return result.Created
             ? MessageJsonResult.Created($"/api/sessions/{id}/messages?after_seq={result.Seq - 1}&limit=1", result.Utf8Json)
@@ -88,7 +88,7 @@ public static class MessagesApi
         [FromQuery(Name = "after_seq")] string? afterSeq,
         [FromQuery(Name = "before_seq")] string? beforeSeq,
         string? limit,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var errors = new ValidationErrors();
@@ -107,7 +107,7 @@ public static class MessagesApi
 
         // The grain answers with the page's JSON (mostly bytes its tail cache already holds): passed on unparsed.
         var query = new MessageQuery(after, before, pageSize);
-        var page = await sessions.ReadAsync(id, grain => grain.ListMessagesJsonAsync(query)).ConfigureAwait(false);
+        var page = await calls.ReadSessionAsync(id, grain => grain.ListMessagesJsonAsync(query)).ConfigureAwait(false);
         return TypedResults.Bytes(page.Utf8Json, "application/json");
     }
 }

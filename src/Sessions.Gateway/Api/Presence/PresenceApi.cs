@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
 using Sessions.Gateway.Authorization;
-using Sessions.Gateway.Grains;
+using Sessions.Gateway.Calls;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
 
@@ -33,7 +33,7 @@ public static class PresenceApi
         string id,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.TypingRequest).ConfigureAwait(false);
@@ -59,7 +59,7 @@ public static class PresenceApi
             return ApiProblems.SessionNotFound(id);
         }
 
-        var accepted = await sessions.Get(id).SetTypingAsync(typing.ParticipantId!, typing.Typing!.Value).ConfigureAwait(false);
+        var accepted = await calls.Session(id).SetTypingAsync(typing.ParticipantId!, typing.Typing!.Value).ConfigureAwait(false);
         return TypedResults.Ok(new TypingAccepted(accepted));
     }
 
@@ -68,7 +68,7 @@ public static class PresenceApi
         string id,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.HeartbeatRequest).ConfigureAwait(false);
@@ -94,13 +94,13 @@ public static class PresenceApi
             return ApiProblems.SessionNotFound(id);
         }
 
-        var participants = await sessions.Get(id).HeartbeatAsync(heartbeat.ParticipantId!).ConfigureAwait(false);
+        var participants = await calls.Session(id).HeartbeatAsync(heartbeat.ParticipantId!).ConfigureAwait(false);
         return TypedResults.Ok(new PresenceList(participants));
     }
 
     public static async Task<Results<Ok<PresenceList>, ProblemHttpResult>> GetAsync(
         string id,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         if (!RequestRules.IsValidId(id, limits.Value))
@@ -108,6 +108,6 @@ public static class PresenceApi
             return ApiProblems.SessionNotFound(id);
         }
 
-        return TypedResults.Ok(new PresenceList(await sessions.ReadAsync(id, grain => grain.GetPresenceAsync()).ConfigureAwait(false)));
+        return TypedResults.Ok(new PresenceList(await calls.ReadSessionAsync(id, grain => grain.GetPresenceAsync()).ConfigureAwait(false)));
     }
 }

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
 using Sessions.Gateway.Authorization;
-using Sessions.Gateway.Grains;
+using Sessions.Gateway.Calls;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
 
@@ -41,7 +41,7 @@ public static class RepliesApi
         string id,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.StartReplyRequest).ConfigureAwait(false);
@@ -71,13 +71,13 @@ public static class RepliesApi
         }
 
         var command = new StartReplyCommand(start.SenderId!, start.ReplyId, start.Kind, RequestRules.NullIfJsonNull(start.Metadata));
-        var reply = await sessions.CallAsync(id, command, grain => grain.StartReplyAsync(command)).ConfigureAwait(false);
+        var reply = await calls.CallSessionAsync(id, command, grain => grain.StartReplyAsync(command)).ConfigureAwait(false);
         return TypedResults.Created($"/api/sessions/{id}/replies", reply);
     }
 
     public static async Task<Results<Ok<IReadOnlyList<Reply>>, ProblemHttpResult>> ListAsync(
         string id,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         if (!RequestRules.IsValidId(id, limits.Value))
@@ -85,7 +85,7 @@ public static class RepliesApi
             return ApiProblems.SessionNotFound(id);
         }
 
-        return TypedResults.Ok(await sessions.ReadAsync(id, grain => grain.ListRepliesAsync()).ConfigureAwait(false));
+        return TypedResults.Ok(await calls.ReadSessionAsync(id, grain => grain.ListRepliesAsync()).ConfigureAwait(false));
     }
 
     public static async Task<Results<Ok<ChunkAck>, ProblemHttpResult>> AppendChunkAsync(
@@ -94,7 +94,7 @@ public static class RepliesApi
         string replyId,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.AppendChunkRequest).ConfigureAwait(false);
@@ -126,7 +126,7 @@ public static class RepliesApi
         }
 
         var command = new AppendChunkCommand(chunk.SenderId!, chunk.Text!, chunk.Index);
-        return TypedResults.Ok(await sessions.CallAsync(id, command, grain => grain.AppendChunkAsync(replyId, command)).ConfigureAwait(false));
+        return TypedResults.Ok(await calls.CallSessionAsync(id, command, grain => grain.AppendChunkAsync(replyId, command)).ConfigureAwait(false));
     }
 
     public static async Task<Results<Created<ChatMessage>, Ok<ChatMessage>, ProblemHttpResult>> FinishAsync(
@@ -135,7 +135,7 @@ public static class RepliesApi
         string replyId,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.FinishReplyRequest).ConfigureAwait(false);
@@ -168,7 +168,7 @@ public static class RepliesApi
         }
 
         var command = new FinishReplyCommand(finish.SenderId!, content, RequestRules.NullIfJsonNull(finish.Metadata));
-        var result = await sessions.CallAsync(id, command, grain => grain.FinishReplyAsync(replyId, command)).ConfigureAwait(false);
+        var result = await calls.CallSessionAsync(id, command, grain => grain.FinishReplyAsync(replyId, command)).ConfigureAwait(false);
         return result.Created
             ? TypedResults.Created($"/api/sessions/{id}/messages?after_seq={result.Message.Seq - 1}&limit=1", result.Message)
             : TypedResults.Ok(result.Message);
@@ -180,7 +180,7 @@ public static class RepliesApi
         string replyId,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.StopReplyRequest).ConfigureAwait(false);
@@ -207,6 +207,6 @@ public static class RepliesApi
         }
 
         var command = new StopReplyCommand(stop.ParticipantId!, stop.Reason);
-        return TypedResults.Ok(await sessions.CallAsync(id, command, grain => grain.StopReplyAsync(replyId, command)).ConfigureAwait(false));
+        return TypedResults.Ok(await calls.CallSessionAsync(id, command, grain => grain.StopReplyAsync(replyId, command)).ConfigureAwait(false));
     }
 }

@@ -6,9 +6,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
-using Sessions.Client;
 using Sessions.Gateway.Authorization;
-using Sessions.Gateway.Grains;
+using Sessions.Gateway.Calls;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
 
@@ -45,7 +44,7 @@ public static class SessionsApi
         ClaimsPrincipal user,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.CreateSessionRequest).ConfigureAwait(false);
@@ -76,7 +75,7 @@ public static class SessionsApi
 
         // The gateway names the session: a time-ordered id, so ids of new sessions sort after older ones.
         var id = GeneratedIds.New();
-        var session = await sessions.Get(id).CreateAsync(new CreateSessionCommand(
+        var session = await calls.Session(id).CreateAsync(new CreateSessionCommand(
             create.InitiatorId!,
             create.PeerId!,
             create.AgentId,
@@ -88,7 +87,7 @@ public static class SessionsApi
 
     public static async Task<Results<Ok<ChatSession>, ProblemHttpResult>> GetAsync(
         string id,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         if (!RequestRules.IsValidId(id, limits.Value))
@@ -96,7 +95,7 @@ public static class SessionsApi
             return ApiProblems.SessionNotFound(id);
         }
 
-        return TypedResults.Ok(await sessions.ReadAsync(id, grain => grain.GetAsync()).ConfigureAwait(false));
+        return TypedResults.Ok(await calls.ReadSessionAsync(id, grain => grain.GetAsync()).ConfigureAwait(false));
     }
 
     public static async Task<Results<Ok<SessionPage>, ProblemHttpResult>> ListAsync(
@@ -105,8 +104,7 @@ public static class SessionsApi
         string? status,
         string? limit,
         string? cursor,
-        [FromServices] IGrainFactory grains,
-        [FromServices] RetrySafeCalls retries,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var errors = new ValidationErrors().RequiredText("participant_id", participantId);
@@ -135,14 +133,14 @@ public static class SessionsApi
         }
 
         var query = new SessionListQuery(participantId!, statusFilter, cursor, pageSize);
-        return TypedResults.Ok(await retries.ExecuteAsync(() => grains.GetGrain<ISessionDirectoryGrain>(0).ListByParticipantAsync(query)).ConfigureAwait(false));
+        return TypedResults.Ok(await calls.RetrySafeAsync(() => calls.Get<ISessionDirectoryGrain>(0).ListByParticipantAsync(query)).ConfigureAwait(false));
     }
 
     public static async Task<Results<Ok<ChatSession>, ProblemHttpResult>> ChangeStatusAsync(
         string id,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.ChangeStatusRequest).ConfigureAwait(false);
@@ -162,6 +160,6 @@ public static class SessionsApi
             return ApiProblems.SessionNotFound(id);
         }
 
-        return TypedResults.Ok(await sessions.Get(id).ChangeStatusAsync(status).ConfigureAwait(false));
+        return TypedResults.Ok(await calls.Session(id).ChangeStatusAsync(status).ConfigureAwait(false));
     }
 }

@@ -7,9 +7,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
-using Sessions.Client;
 using Sessions.Gateway.Authentication;
 using Sessions.Gateway.Authorization;
+using Sessions.Gateway.Calls;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
 
@@ -39,7 +39,7 @@ public static partial class TokensApi
         string id,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] IGrainFactory grains,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         DateTimeOffset? expiresAt = null;
@@ -71,7 +71,7 @@ public static partial class TokensApi
 
         try
         {
-            var issued = await grains.GetGrain<IParticipantGrain>(id).IssueTokenAsync(new IssueTokenCommand(expiresAt)).ConfigureAwait(false);
+            var issued = await calls.Get<IParticipantGrain>(id).IssueTokenAsync(new IssueTokenCommand(expiresAt)).ConfigureAwait(false);
             return TypedResults.Created((string?)null, issued);
         }
         catch (SessionException e) when (e.Code == SessionErrors.ParticipantNotFound)
@@ -84,8 +84,7 @@ public static partial class TokensApi
         string id,
         string? limit,
         string? cursor,
-        [FromServices] IGrainFactory grains,
-        [FromServices] RetrySafeCalls retries,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var errors = new ValidationErrors();
@@ -103,7 +102,7 @@ public static partial class TokensApi
         try
         {
             var query = new PageQuery(cursor, pageSize);
-            return TypedResults.Ok(await retries.ExecuteAsync(() => grains.GetGrain<IParticipantGrain>(id).ListTokensAsync(query)).ConfigureAwait(false));
+            return TypedResults.Ok(await calls.RetrySafeAsync(() => calls.Get<IParticipantGrain>(id).ListTokensAsync(query)).ConfigureAwait(false));
         }
         catch (SessionException e) when (e.Code == SessionErrors.ParticipantNotFound)
         {
@@ -114,8 +113,7 @@ public static partial class TokensApi
     public static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
         string id,
         string tokenId,
-        [FromServices] IGrainFactory grains,
-        [FromServices] RetrySafeCalls retries,
+        [FromServices] GrainCalls calls,
         [FromServices] TokenLookup lookup,
         [FromServices] ConnectionTokens connections,
         [FromServices] IOptions<LimitsOptions> limits)
@@ -128,7 +126,7 @@ public static partial class TokensApi
         try
         {
             // A revocation is retry-safe: revoking twice keeps the first time.
-            await retries.ExecuteAsync(() => grains.GetGrain<IParticipantGrain>(id).RevokeTokenAsync(tokenId)).ConfigureAwait(false);
+            await calls.RetrySafeAsync(() => calls.Get<IParticipantGrain>(id).RevokeTokenAsync(tokenId)).ConfigureAwait(false);
         }
         catch (SessionException e) when (e.Code == SessionErrors.ParticipantNotFound)
         {
