@@ -22,6 +22,14 @@ public interface IChatSessionGrain : IGrainWithStringKey
     [Alias("AppendAsync")]
     Task<AppendResult> AppendAsync(AppendMessageCommand command);
 
+    /// <summary>
+    /// The same append as <see cref="AppendAsync"/>, answered in wire form: the stored message's JSON as its tail cache
+    /// holds it, so the gateway answers with those bytes without serializing the message again (or, from another silo,
+    /// parsing its content). Retry-safe exactly when the command is (<see cref="AppendMessageCommand.IsRetrySafe"/>).
+    /// </summary>
+    [Alias("AppendJsonAsync")]
+    Task<AppendResultJson> AppendJsonAsync(AppendMessageCommand command);
+
     /// <summary>Reads a page of the log, from the tail cache when it covers the page.</summary>
     [ReadOnly, Alias("ListMessagesAsync")]
     Task<MessagePage> ListMessagesAsync(MessageQuery query);

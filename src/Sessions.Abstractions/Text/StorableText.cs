@@ -88,6 +88,18 @@ public static class StorableText
     }
 
     /// <summary>
+    /// A screen for well-formed JSON text, cheaper than <see cref="Check(JsonElement)"/> because it reads no tokens:
+    /// true when the text holds only UTF-8, and no escaped NUL (<c>\u0000</c>) or escaped half of a surrogate pair in
+    /// any string or property name. It takes two vectorized scans, UTF-8 validation and a search for backslashes (in
+    /// well-formed JSON a backslash only ever starts an escape inside a string), and looks at escapes only where there
+    /// are any. Numbers are not looked at. A caller that must explain a false answer reads the tokens then
+    /// (<see cref="CheckToken"/>); clean text, the common case, is never read token by token.
+    /// </summary>
+    public static bool HasOnlyStorableStrings(ReadOnlySpan<byte> wellFormedJson) =>
+        Utf8.IsValid(wellFormedJson)
+        && (wellFormedJson.IndexOf((byte)'\\') < 0 || CheckEscapes(wellFormedJson) == JsonTextProblem.None);
+
+    /// <summary>
     /// Checks the reader's current token: a string or property name for UTF-8, NUL and unpaired surrogates (its
     /// escapes are looked at only when it has any), a number for its size. Other tokens are always fine.
     /// </summary>

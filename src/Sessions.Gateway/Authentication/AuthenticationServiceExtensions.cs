@@ -1,14 +1,14 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Sessions.Gateway.Authorization;
 
 namespace Sessions.Gateway.Authentication;
 
 public static class AuthenticationServiceExtensions
 {
     /// <summary>
-    /// Bearer authentication (<see cref="BearerAuthenticationHandler"/>) with <paramref name="adminKeys"/>, and the
-    /// authorization that makes every endpoint require it (<see cref="AuthorizationServiceExtensions"/>).
+    /// Bearer authentication (<see cref="BearerAuthenticationHandler"/>) with <paramref name="adminKeys"/>. The
+    /// authorization that makes every endpoint require it builds on this and is registered with the gateway's services
+    /// (<c>AddGatewayServices</c>): authorization knows authentication, not the other way round.
     /// </summary>
     public static WebApplicationBuilder AddGatewayAuthentication(this WebApplicationBuilder builder, AdminKeys adminKeys)
     {
@@ -23,7 +23,6 @@ public static class AuthenticationServiceExtensions
         services.AddHostedService(provider => provider.GetRequiredService<ConnectionTokens>());
         services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
             .AddScheme<BearerAuthenticationOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
-        services.AddGatewayAuthorization();
         AccessTokenScrubbingServer.Decorate(services);
         return builder;
     }

@@ -3,7 +3,7 @@ using System.Security.Claims;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Sessions.Gateway.Realtime;
+using Sessions.Gateway.Calls;
 
 namespace Sessions.Gateway.Authentication;
 
@@ -15,7 +15,7 @@ namespace Sessions.Gateway.Authentication;
 /// connections share it). A connection opened with an admin key is not watched.
 /// </summary>
 public sealed partial class ConnectionTokens(
-    IGrainFactory grains, IOptions<AuthOptions> options, TimeProvider clock, ILogger<ConnectionTokens> logger) : BackgroundService
+    GrainCalls calls, IOptions<AuthOptions> options, TimeProvider clock, ILogger<ConnectionTokens> logger) : BackgroundService
 {
     /// <summary>The reasons a connection ends with (the WebSocket close description; the SSE <c>close</c> event's reason).</summary>
     public const string TokenRevoked = "token-revoked";
@@ -28,7 +28,7 @@ public sealed partial class ConnectionTokens(
     private readonly ConcurrentDictionary<WatchedConnection, byte> _watched = new();
 
     /// <summary>Watches <paramref name="connection"/>'s token until the returned handle is disposed (when the connection ends).</summary>
-    internal IDisposable Watch(RealtimeConnection connection, ClaimsPrincipal user)
+    internal IDisposable Watch(ITokenBoundConnection connection, ClaimsPrincipal user)
     {
         if (Caller.From(user) is not { TokenId: { } tokenId } caller)
         {
@@ -46,7 +46,7 @@ public sealed partial class ConnectionTokens(
             }
             else if (due <= LongestTimer)
             {
-                watch.Expiry = clock.CreateTimer(static state => ((RealtimeConnection)state!).End(TokenExpired), connection, due, Timeout.InfiniteTimeSpan);
+                watch.Expiry = clock.CreateTimer(static state => ((ITokenBoundConnection)state!).End(TokenExpired), connection, due, Timeout.InfiniteTimeSpan);
             }
         }
 
@@ -90,7 +90,7 @@ public sealed partial class ConnectionTokens(
 
         try
         {
-            foreach (var unusable in await grains.GetGrain<ITokenLookupGrain>(0).FindUnusableAsync(tokenIds).WaitAsync(ct).ConfigureAwait(false))
+            foreach (var unusable in await calls.Get<ITokenLookupGrain>(0).FindUnusableAsync(tokenIds).WaitAsync(ct).ConfigureAwait(false))
             {
                 End(unusable.TokenId, unusable.Reason switch
                 {
@@ -110,9 +110,9 @@ public sealed partial class ConnectionTokens(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not check the {Count} tokens of open realtime connections; trying again at the next check")]
     private static partial void LogCheckFailed(ILogger logger, Exception exception, int count);
 
-    private sealed class WatchedConnection(ConnectionTokens owner, RealtimeConnection connection, string tokenId) : IDisposable
+    private sealed class WatchedConnection(ConnectionTokens owner, ITokenBoundConnection connection, string tokenId) : IDisposable
     {
-        public RealtimeConnection Connection { get; } = connection;
+        public ITokenBoundConnection Connection { get; } = connection;
 
         public string TokenId { get; } = tokenId;
 

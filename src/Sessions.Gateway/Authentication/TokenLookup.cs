@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
-using Sessions.Client;
+using Sessions.Gateway.Calls;
 
 namespace Sessions.Gateway.Authentication;
 
@@ -14,19 +14,19 @@ namespace Sessions.Gateway.Authentication;
 public sealed class TokenLookup : IDisposable
 {
     private readonly ITokenLookupGrain _grain;
-    private readonly RetrySafeCalls _retries;
+    private readonly GrainCalls _calls;
     private readonly TimeSpan _duration;
     private readonly MemoryCache _cache;
 
     // A revocation names the token by its id, and the cache knows it by its hash: which entry holds which token.
     private readonly ConcurrentDictionary<string, Remembered> _byTokenId = new(StringComparer.Ordinal);
 
-    public TokenLookup(IGrainFactory grains, RetrySafeCalls retries, IOptions<AuthOptions> options)
+    public TokenLookup(GrainCalls calls, IOptions<AuthOptions> options)
     {
-        ArgumentNullException.ThrowIfNull(grains);
+        ArgumentNullException.ThrowIfNull(calls);
         ArgumentNullException.ThrowIfNull(options);
-        _grain = grains.GetGrain<ITokenLookupGrain>(0);
-        _retries = retries;
+        _grain = calls.Get<ITokenLookupGrain>(0);
+        _calls = calls;
         _duration = options.Value.TokenCacheDuration;
         _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.TokenCacheSize });
     }
@@ -76,7 +76,7 @@ public sealed class TokenLookup : IDisposable
     public void Dispose() => _cache.Dispose();
 
     // A read: resent if a silo fails under it.
-    private ValueTask<TokenHolder?> FindUncachedAsync(byte[] tokenHash) => _retries.ExecuteAsync(() => _grain.FindAsync(tokenHash));
+    private ValueTask<TokenHolder?> FindUncachedAsync(byte[] tokenHash) => _calls.RetrySafeAsync(() => _grain.FindAsync(tokenHash));
 
     // A class, so that "no such token" can be remembered too, and an entry is told from a newer one for the same token.
     private sealed class Remembered(string key, TokenHolder? holder)

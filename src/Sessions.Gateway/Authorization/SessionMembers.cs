@@ -2,7 +2,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
 using Sessions.Gateway.Authentication;
-using Sessions.Gateway.Grains;
+using Sessions.Gateway.Calls;
 using Sessions.Gateway.Requests;
 
 namespace Sessions.Gateway.Authorization;
@@ -15,15 +15,15 @@ namespace Sessions.Gateway.Authorization;
 /// </summary>
 public sealed class SessionMembers : IDisposable
 {
-    private readonly ChatSessionGrains _sessions;
+    private readonly GrainCalls _calls;
     private readonly LimitsOptions _limits;
     private readonly MemoryCache _members;
 
-    public SessionMembers(ChatSessionGrains sessions, IOptions<LimitsOptions> limits, IOptions<AuthOptions> options)
+    public SessionMembers(GrainCalls calls, IOptions<LimitsOptions> limits, IOptions<AuthOptions> options)
     {
         ArgumentNullException.ThrowIfNull(limits);
         ArgumentNullException.ThrowIfNull(options);
-        _sessions = sessions;
+        _calls = calls;
         _limits = limits.Value;
         _members = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.SessionMembersCacheSize });
     }
@@ -46,7 +46,7 @@ public sealed class SessionMembers : IDisposable
         {
             try
             {
-                var session = await _sessions.ReadAsync(sessionId!, grain => grain.GetAsync()).ConfigureAwait(false);
+                var session = await _calls.ReadSessionAsync(sessionId!, grain => grain.GetAsync()).ConfigureAwait(false);
                 members = new Members(session.InitiatorId, session.PeerId, session.AgentId);
             }
             catch (SessionException e) when (e.Code == SessionErrors.SessionNotFound)

@@ -4,13 +4,14 @@ using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Sessions.Client;
-using Sessions.Gateway.Grains;
+using Sessions.Gateway.Api;
+using Sessions.Gateway.Authorization;
+using Sessions.Gateway.Calls;
 using Sessions.Gateway.Health;
 using Sessions.Gateway.Metrics;
 using Sessions.Gateway.RateLimits;
 using Sessions.Gateway.Realtime;
 using Sessions.Gateway.Requests;
-using Sessions.Gateway.Serialization;
 
 namespace Sessions.Gateway.Hosting;
 
@@ -20,9 +21,10 @@ public static class GatewayServicesExtensions
     public const string RetriesSectionName = "Sessions:RetrySafeCalls";
 
     /// <summary>
-    /// Registers the HTTP gateway: the grain call helpers, realtime, rate limits, the HTTP API's JSON contracts, health
-    /// endpoints and OpenAPI. It needs an Orleans grain factory (the silo's, in the host) and <see cref="ILocalSilo"/>;
-    /// the host adds the readiness checks (<see cref="HealthEndpoints.ReadyTag"/>).
+    /// Registers the HTTP gateway: the grain call helpers, realtime, rate limits, authorization (on top of the bearer
+    /// authentication <c>AddGatewayAuthentication</c> registers), the HTTP API's JSON contracts, health endpoints and
+    /// OpenAPI. It needs an Orleans grain factory (the silo's, in the host) and <see cref="ILocalSilo"/>; the host adds
+    /// the readiness checks (<see cref="HealthEndpoints.ReadyTag"/>).
     /// </summary>
     public static WebApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder)
     {
@@ -35,7 +37,7 @@ public static class GatewayServicesExtensions
 
         services.AddOptions<RetrySafeCallOptions>().BindConfiguration(RetriesSectionName);
         services.AddSingleton<RetrySafeCalls>();
-        services.AddSingleton<ChatSessionGrains>();
+        services.AddSingleton<GrainCalls>();
         services.AddOptions<RealtimeOptions>()
             .BindConfiguration(RealtimeOptions.SectionName)
             .Validate(o => o.IsValid(), $"Every {RealtimeOptions.SectionName} value must be positive.")
@@ -49,6 +51,7 @@ public static class GatewayServicesExtensions
         services.AddSingleton<RealtimeConnections>();
         services.AddHostedService(provider => provider.GetRequiredService<RealtimeConnections>());
         services.AddGatewayRateLimits();
+        services.AddGatewayAuthorization();
 
         services.ConfigureHttpJsonOptions(json => ConfigureJson(json.SerializerOptions));
         services.AddSingleton<JsonRequestBody>();

@@ -52,6 +52,17 @@ public static class ApiProblems
 
     public static ProblemHttpResult InvalidJson(string detail) => Of(ProblemCodes.InvalidJson, detail);
 
+    /// <summary>The session a route's path names does not exist (or its id breaks the id rule, so none can).</summary>
+    public static ProblemHttpResult SessionNotFound(string id) => Of(SessionErrors.SessionNotFound, $"Session '{id}' does not exist.");
+
+    /// <summary>
+    /// The participant a route's path names does not exist. It is the resource asked for, not a reference in a body
+    /// (which the catalog answers with a 422): a 404, without the <c>participant_id</c> the grain's error carries (the
+    /// path already names it).
+    /// </summary>
+    public static ProblemHttpResult ParticipantNotFound(string id) =>
+        Of(SessionErrors.ParticipantNotFound, $"Participant '{id}' does not exist.", status: StatusCodes.Status404NotFound);
+
     public static ProblemHttpResult PayloadTooLarge(long limitBytes) => Of(
         ProblemCodes.PayloadTooLarge,
         $"The request body is larger than {limitBytes} bytes.",

@@ -1,15 +1,15 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Sessions.Gateway.Silo;
 using Sessions.Abstractions;
-using Sessions.Client;
+using Sessions.Gateway.Calls;
+using Sessions.Gateway.Silo;
 
 namespace Sessions.Gateway.Realtime;
 
 /// <summary>This gateway's subscriptions to inboxes (see <see cref="FeedRegistry{TFeed, TSink}"/>).</summary>
 public sealed class InboxFeeds(
     IGrainFactory grainFactory,
-    RetrySafeCalls retries,
+    GrainCalls calls,
     ILocalSilo silo,
     IOptions<RealtimeOptions> options,
     ILogger<InboxFeeds> logger)
@@ -17,7 +17,7 @@ public sealed class InboxFeeds(
 {
     /// <summary>A fresh snapshot for a new subscriber of <paramref name="feed"/> (renewing the feed's subscription too).</summary>
     internal Task<InboxSnapshot> SnapshotAsync(InboxFeed feed) =>
-        retries.ExecuteAsync(() => grainFactory.GetGrain<IInboxGrain>(feed.Key).SubscribeAsync(feed.Reference!)).AsTask();
+        calls.RetrySafeAsync(() => calls.Get<IInboxGrain>(feed.Key).SubscribeAsync(feed.Reference!)).AsTask();
 
     protected override InboxFeed Create(string key)
     {
@@ -32,7 +32,7 @@ public sealed class InboxFeeds(
     {
         try
         {
-            await grainFactory.GetGrain<IInboxGrain>(feed.Key).UnsubscribeAsync(feed.Reference!).ConfigureAwait(false);
+            await calls.Get<IInboxGrain>(feed.Key).UnsubscribeAsync(feed.Reference!).ConfigureAwait(false);
         }
         finally
         {

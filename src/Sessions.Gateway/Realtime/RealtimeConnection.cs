@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using Sessions.Abstractions;
-using Sessions.Gateway.Grains;
+using Sessions.Gateway.Authentication;
+using Sessions.Gateway.Calls;
 
 namespace Sessions.Gateway.Realtime;
 
@@ -11,21 +12,21 @@ namespace Sessions.Gateway.Realtime;
 /// reason <c>slow-consumer</c> instead of holding anyone else back. The writer keeps each topic exact: a message goes
 /// out only as the next seq, a jump ahead is filled from the session's grain first, and what was sent is not sent again.
 /// </summary>
-internal sealed class RealtimeConnection : IDisposable
+internal sealed class RealtimeConnection : ITokenBoundConnection, IDisposable
 {
     public const string SlowConsumer = "slow-consumer";
 
     private readonly Channel<Outgoing> _queue;
     private readonly CancellationTokenSource _ended = new();
-    private readonly ChatSessionGrains _sessions;
+    private readonly GrainCalls _calls;
     private readonly Action<RealtimeConnection> _onDispose;
     private readonly int _pageSize;
     private string? _endReason;
     private long _lastWrite = Environment.TickCount64;
 
-    internal RealtimeConnection(ChatSessionGrains sessions, RealtimeOptions options, int pageSize, Action<RealtimeConnection> onDispose)
+    internal RealtimeConnection(GrainCalls calls, RealtimeOptions options, int pageSize, Action<RealtimeConnection> onDispose)
     {
-        _sessions = sessions;
+        _calls = calls;
         _pageSize = pageSize;
         _onDispose = onDispose;
         _queue = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(options.OutgoingQueueLength)
@@ -218,7 +219,7 @@ internal sealed class RealtimeConnection : IDisposable
     /// </summary>
     private async ValueTask CatchUpRepliesAsync(IRealtimeTransport transport, SessionTopic topic, CancellationToken cancellation)
     {
-        var replies = await _sessions.ReadAsync(topic.SessionId, grain => grain.ListRepliesAsync()).ConfigureAwait(false);
+        var replies = await _calls.ReadSessionAsync(topic.SessionId, grain => grain.ListRepliesAsync()).ConfigureAwait(false);
         foreach (var reply in replies.Where(r => r.Status == ReplyStatus.Streaming))
         {
             if (!topic.Replies.TryGetValue(reply.Id, out var next))
@@ -278,7 +279,7 @@ internal sealed class RealtimeConnection : IDisposable
         {
             var limit = (int)Math.Min(_pageSize, toSeq - topic.LastSent);
             var query = new MessageQuery(topic.LastSent, toSeq + 1, limit);
-            var page = await _sessions.ReadAsync(topic.SessionId, grain => grain.ListMessagesAsync(query)).ConfigureAwait(false);
+            var page = await _calls.ReadSessionAsync(topic.SessionId, grain => grain.ListMessagesAsync(query)).ConfigureAwait(false);
             if (page.Messages.Count == 0)
             {
                 return;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
-using Sessions.Gateway.Grains;
+using Sessions.Gateway.Calls;
 
 namespace Sessions.Gateway.Realtime;
 
@@ -11,7 +11,7 @@ namespace Sessions.Gateway.Realtime;
 /// <see cref="RealtimeOptions.HeartbeatInterval"/>, instead of a timer per connection re-armed on every frame
 /// (which, with ten thousand connections, the timer queue felt).
 /// </summary>
-public sealed class RealtimeConnections(ChatSessionGrains sessions, IOptions<RealtimeOptions> options, IOptions<LimitsOptions> limits) : BackgroundService
+public sealed class RealtimeConnections(GrainCalls calls, IOptions<RealtimeOptions> options, IOptions<LimitsOptions> limits) : BackgroundService
 {
     private readonly ConcurrentDictionary<RealtimeConnection, byte> _open = new();
 
@@ -20,7 +20,7 @@ public sealed class RealtimeConnections(ChatSessionGrains sessions, IOptions<Rea
 
     internal RealtimeConnection Open()
     {
-        var connection = new RealtimeConnection(sessions, options.Value, limits.Value.MaxPageSize, closed => _open.TryRemove(closed, out _));
+        var connection = new RealtimeConnection(calls, options.Value, limits.Value.MaxPageSize, closed => _open.TryRemove(closed, out _));
         _open.TryAdd(connection, 0);
         return connection;
     }

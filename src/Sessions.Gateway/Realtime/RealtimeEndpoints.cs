@@ -7,10 +7,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
-using Sessions.Gateway.Api.Sessions;
 using Sessions.Gateway.Authentication;
 using Sessions.Gateway.Authorization;
-using Sessions.Gateway.Grains;
+using Sessions.Gateway.Calls;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.RateLimits;
 using Sessions.Gateway.Requests;
@@ -66,7 +65,7 @@ public static partial class RealtimeEndpoints
         HttpContext context,
         [FromServices] RealtimeConnections connections,
         [FromServices] TopicSubscriptions subscriptions,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<RealtimeOptions> realtime,
         [FromServices] IOptions<LimitsOptions> limits,
         [FromServices] ConnectionTokens tokens,
@@ -94,7 +93,7 @@ public static partial class RealtimeEndpoints
         using var reading = new CancellationTokenSource();
         var logger = loggers.CreateLogger(typeof(RealtimeEndpoints));
         var caller = CallerKey.Of(context);
-        var client = new WebSocketConnection(socket, connection, subscriptions, sessions, options, limits.Value, logger)
+        var client = new WebSocketConnection(socket, connection, subscriptions, calls, options, limits.Value, logger)
         {
             TryAppendPermit = () => callerLimits.Appends.AttemptAcquire(caller),
             Caller = Caller.From(context.User) ?? throw new InvalidOperationException("/ws requires an authenticated caller."),
@@ -131,7 +130,7 @@ public static partial class RealtimeEndpoints
         [FromQuery(Name = "last_event_id")] string? lastEventIdQuery,
         [FromServices] RealtimeConnections connections,
         [FromServices] TopicSubscriptions subscriptions,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<RealtimeOptions> realtime,
         [FromServices] IOptions<LimitsOptions> limits,
         [FromServices] ConnectionTokens tokens,
@@ -149,7 +148,7 @@ public static partial class RealtimeEndpoints
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            await SessionsApi.SessionNotFound(id).ExecuteAsync(context).ConfigureAwait(false);
+            await ApiProblems.SessionNotFound(id).ExecuteAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -176,7 +175,7 @@ public static partial class RealtimeEndpoints
         HttpContext context,
         [FromServices] RealtimeConnections connections,
         [FromServices] TopicSubscriptions subscriptions,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<RealtimeOptions> realtime,
         [FromServices] IOptions<LimitsOptions> limits,
         [FromServices] ConnectionTokens tokens,

@@ -1,17 +1,19 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Sessions.Gateway.Silo;
 using Sessions.Abstractions;
-using Sessions.Client;
-using Sessions.Gateway.Grains;
+using Sessions.Gateway.Calls;
+using Sessions.Gateway.Silo;
 
 namespace Sessions.Gateway.Realtime;
 
-/// <summary>This gateway's subscriptions to sessions (see <see cref="FeedRegistry{TFeed, TSink}"/>).</summary>
+/// <summary>
+/// This gateway's subscriptions to sessions (see <see cref="FeedRegistry{TFeed, TSink}"/>). The grain factory makes and
+/// deletes the observer references; calls go through <see cref="GrainCalls"/> (a subscription is renewed, so it is safe
+/// to resend).
+/// </summary>
 public sealed class SessionFeeds(
     IGrainFactory grainFactory,
-    ChatSessionGrains sessions,
-    RetrySafeCalls retries,
+    GrainCalls calls,
     ILocalSilo silo,
     IOptions<RealtimeOptions> options,
     ILogger<SessionFeeds> logger)
@@ -26,7 +28,7 @@ public sealed class SessionFeeds(
 
     protected override async Task SubscribeAsync(SessionFeed feed)
     {
-        var subscription = await retries.ExecuteAsync(() => sessions.Get(feed.Key).SubscribeAsync(feed.Reference!)).ConfigureAwait(false);
+        var subscription = await calls.RetrySafeAsync(() => calls.Session(feed.Key).SubscribeAsync(feed.Reference!)).ConfigureAwait(false);
         feed.OnHead(subscription.LastSeq);
     }
 
@@ -34,7 +36,7 @@ public sealed class SessionFeeds(
     {
         try
         {
-            await sessions.Get(feed.Key).UnsubscribeAsync(feed.Reference!).ConfigureAwait(false);
+            await calls.Session(feed.Key).UnsubscribeAsync(feed.Reference!).ConfigureAwait(false);
         }
         finally
         {

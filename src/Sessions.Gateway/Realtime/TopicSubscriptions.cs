@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
-using Sessions.Gateway.Grains;
+using Sessions.Gateway.Calls;
 
 namespace Sessions.Gateway.Realtime;
 
@@ -8,7 +8,7 @@ namespace Sessions.Gateway.Realtime;
 /// Starts and ends one connection's subscriptions to sessions, the same way for WebSocket and SSE: attach to the
 /// session's feed, decide from where the client is served, and queue the confirmation with the replay after it.
 /// </summary>
-public sealed class TopicSubscriptions(SessionFeeds feeds, InboxFeeds inboxes, ChatSessionGrains sessions, IOptions<RealtimeOptions> options)
+public sealed class TopicSubscriptions(SessionFeeds feeds, InboxFeeds inboxes, GrainCalls calls, IOptions<RealtimeOptions> options)
 {
     /// <summary>The reason of a resume from a cursor beyond the log's end: served from the end.</summary>
     public const string CursorAhead = "cursor-ahead";
@@ -35,7 +35,7 @@ public sealed class TopicSubscriptions(SessionFeeds feeds, InboxFeeds inboxes, C
             // The feed may lag the log by an event in flight: only the grain's word makes a cursor "ahead".
             try
             {
-                head = Math.Max(head, (await sessions.ReadAsync(sessionId, grain => grain.GetAsync()).ConfigureAwait(false)).LastSeq);
+                head = Math.Max(head, (await calls.ReadSessionAsync(sessionId, grain => grain.GetAsync()).ConfigureAwait(false)).LastSeq);
             }
             catch
             {

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 using Sessions.Abstractions;
 using Sessions.Gateway.Authentication;
 using Sessions.Gateway.Authorization;
-using Sessions.Gateway.Grains;
+using Sessions.Gateway.Calls;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.RateLimits;
 using Sessions.Gateway.Requests;
@@ -22,7 +22,7 @@ internal sealed partial class WebSocketConnection(
     WebSocket socket,
     RealtimeConnection connection,
     TopicSubscriptions subscriptions,
-    ChatSessionGrains sessions,
+    GrainCalls calls,
     RealtimeOptions options,
     LimitsOptions limits,
     ILogger logger)
@@ -116,7 +116,7 @@ internal sealed partial class WebSocketConnection(
     {
         try
         {
-            await sessions.Get(sessionId).HeartbeatAsync(participantId).ConfigureAwait(false);
+            await calls.Session(sessionId).HeartbeatAsync(participantId).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
@@ -256,7 +256,7 @@ internal sealed partial class WebSocketConnection(
             CallerIdentity.Require(Caller, "participant_id", participantId);
         }
 
-        if (participantId is not null && !(await sessions.ReadAsync(sessionId, grain => grain.GetAsync()).ConfigureAwait(false)).HasParticipant(participantId))
+        if (participantId is not null && !(await calls.ReadSessionAsync(sessionId, grain => grain.GetAsync()).ConfigureAwait(false)).HasParticipant(participantId))
         {
             throw new SessionException(SessionErrors.SenderNotParticipant, $"'{participantId}' is not a participant of session '{sessionId}'.");
         }
@@ -265,7 +265,7 @@ internal sealed partial class WebSocketConnection(
         if (participantId is not null)
         {
             _presentAs[sessionId] = participantId;
-            await sessions.Get(sessionId).HeartbeatAsync(participantId).ConfigureAwait(false);
+            await calls.Session(sessionId).HeartbeatAsync(participantId).ConfigureAwait(false);
         }
 
         return null;
@@ -285,7 +285,7 @@ internal sealed partial class WebSocketConnection(
             return RealtimeErrors.Invalid(frame.Id, "typing", "typing is required: true or false.");
         }
 
-        await sessions.Get(sessionId!).SetTypingAsync(participantId!, typing).ConfigureAwait(false);
+        await calls.Session(sessionId!).SetTypingAsync(participantId!, typing).ConfigureAwait(false);
         return null;
     }
 
@@ -298,7 +298,7 @@ internal sealed partial class WebSocketConnection(
             return error;
         }
 
-        await sessions.Get(sessionId!).HeartbeatAsync(participantId!).ConfigureAwait(false);
+        await calls.Session(sessionId!).HeartbeatAsync(participantId!).ConfigureAwait(false);
         return null;
     }
 
@@ -363,7 +363,7 @@ internal sealed partial class WebSocketConnection(
 
     private async Task<ControlFrame> SendAsync(ClientFrame frame)
     {
-        var (sessionId, command, errors) = frame.ToAppend(limits);
+        var (sessionId, command, errors) = frame.ToAppend();
         if (errors.Any)
         {
             var field = errors.Fields.First();
@@ -385,9 +385,9 @@ internal sealed partial class WebSocketConnection(
             }
         }
 
-        var result = await sessions.AppendAsync(sessionId!, command!).ConfigureAwait(false);
-        var message = result.Message;
-        return Frames.Ack(frame.Id, message.Seq, message.Id, message.ClientMessageId, result.Created, message.SessionId);
+        // The ack needs the message's place only: the wire-form answer carries it beside the JSON, so nothing is parsed.
+        var result = await calls.AppendJsonAsync(sessionId!, command!).ConfigureAwait(false);
+        return Frames.Ack(frame.Id, result.Seq, result.MessageId, result.ClientMessageId, result.Created, sessionId!);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "A presence heartbeat for session {SessionId} failed")]

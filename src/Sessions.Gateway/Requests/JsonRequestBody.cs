@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
@@ -20,24 +21,41 @@ namespace Sessions.Gateway.Requests;
 /// <see cref="StorableText"/>) or whose values do not fit the DTO is a 400 <c>validation</c> naming the field.
 /// </summary>
 /// <remarks>
-/// The body is checked for well-formedness first and deserialized second, so that any <see cref="JsonException"/>
-/// from the deserializer can only mean a value of the wrong type, and its <see cref="JsonException.Path"/> names it.
+/// <see cref="ReadAsync{T}"/> checks the body for well-formedness first and deserializes it second, so that any
+/// <see cref="JsonException"/> from the deserializer can only mean a value of the wrong type, and its
+/// <see cref="JsonException.Path"/> names it. <see cref="ReadObjectAsync"/>, for the hot path of appends, parses the
+/// body once and checks it only where a cheap screen finds something to explain, with the same answers.
 /// </remarks>
 public sealed class JsonRequestBody(IOptions<LimitsOptions> limits)
 {
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+
     private readonly long _maxBytes = limits.Value.MaxRequestBodyBytes;
 
-    public async Task<BodyReadResult<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo)
-        where T : class
+    /// <summary>The body deserialized into <typeparamref name="T"/>, or the problem.</summary>
+    public Task<BodyReadResult<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo)
+        where T : class =>
+        ReadAsync(request, typeInfo, static (body, typeInfo) => Parse(body, typeInfo));
+
+    /// <summary>
+    /// The body as one JSON object, parsed once (<see cref="ParseObject"/>), or the problem: the same problem
+    /// <see cref="ReadAsync{T}"/> gives for a body that is not JSON text, and a validation problem naming <c>body</c>
+    /// for JSON that is not an object. Its members are the caller's to map; the element owns its bytes.
+    /// </summary>
+    public Task<BodyReadResult<JsonElement>> ReadObjectAsync(HttpRequest request) =>
+        ReadAsync(request, 0, static (body, _) => ParseObject(body));
+
+    private async Task<BodyReadResult<T>> ReadAsync<T, TState>(
+        HttpRequest request, TState state, Func<ReadOnlySequence<byte>, TState, BodyReadResult<T>> parse)
     {
         if (!IsJson(request.ContentType))
         {
-            return new(null, ApiProblems.UnsupportedMediaType(request.ContentType));
+            return new(default, ApiProblems.UnsupportedMediaType(request.ContentType));
         }
 
         if (request.ContentLength > _maxBytes)
         {
-            return new(null, ApiProblems.PayloadTooLarge(_maxBytes));
+            return new(default, ApiProblems.PayloadTooLarge(_maxBytes));
         }
 
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } serverLimit)
@@ -56,7 +74,7 @@ public sealed class JsonRequestBody(IOptions<LimitsOptions> limits)
                 if (read.Buffer.Length > _maxBytes)
                 {
                     reader.AdvanceTo(read.Buffer.End);
-                    return new(null, ApiProblems.PayloadTooLarge(_maxBytes));
+                    return new(default, ApiProblems.PayloadTooLarge(_maxBytes));
                 }
 
                 if (read.IsCompleted)
@@ -70,23 +88,60 @@ public sealed class JsonRequestBody(IOptions<LimitsOptions> limits)
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return new(null, ApiProblems.PayloadTooLarge(_maxBytes));
+            return new(default, ApiProblems.PayloadTooLarge(_maxBytes));
         }
         catch (IOException) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
         {
             // Kestrel reports some broken chunked framing (a chunk size past 2^63) as an IOException, not as the
             // BadHttpRequestException it throws for the rest: the client's fault all the same, and no 500.
-            return new(null, ApiProblems.Of(ProblemCodes.UnreadableBody, "The request body could not be read: its chunked transfer encoding is malformed."));
+            return new(default, ApiProblems.Of(ProblemCodes.UnreadableBody, "The request body could not be read: its chunked transfer encoding is malformed."));
         }
 
         try
         {
-            return Parse(read.Buffer, typeInfo);
+            return parse(read.Buffer, state);
         }
         finally
         {
             reader.AdvanceTo(read.Buffer.End);
         }
+    }
+
+    /// <summary>
+    /// One pass: the body is parsed into a <see cref="JsonElement"/> (which checks its syntax and depth), then screened
+    /// for text that is not UTF-8, an escaped NUL or an escaped half of a surrogate pair with two vectorized scans
+    /// (<see cref="StorableText.HasOnlyStorableStrings"/>), not a second reading of its tokens. Only a body that fails
+    /// the parse or the screen is read token by token (<see cref="CheckWellFormed"/>), to name what is wrong exactly as
+    /// <see cref="ReadAsync{T}"/> does. Numbers are not looked at: the members the gateway reads are typed by its
+    /// mapping, and the values it passes on (content, metadata) are the grain's to judge (<c>MessageValidator</c>), for
+    /// every caller alike.
+    /// </summary>
+    private static BodyReadResult<JsonElement> ParseObject(ReadOnlySequence<byte> body)
+    {
+        if (body.IsEmpty)
+        {
+            return new(default, ApiProblems.InvalidJson("The request body is empty; send a JSON object."));
+        }
+
+        JsonElement root;
+        try
+        {
+            // The element copies what it parses (one copy, no pooled buffers to return), so the request's buffer can go.
+            root = body.IsSingleSegment ? JsonElement.Parse(body.FirstSpan, DocumentOptions) : JsonElement.Parse(body.ToArray(), DocumentOptions);
+        }
+        catch (JsonException)
+        {
+            return new(default, CheckWellFormed(body) ?? ApiProblems.InvalidJson("The request body is not valid JSON."));
+        }
+
+        if (!StorableText.HasOnlyStorableStrings(JsonMarshal.GetRawUtf8Value(root)) && CheckWellFormed(body) is { } problem)
+        {
+            return new(default, problem);
+        }
+
+        return root.ValueKind == JsonValueKind.Object
+            ? new(root, null)
+            : new(default, ApiProblems.Validation("body", "The request body must be a JSON object."));
     }
 
     private static BodyReadResult<T> Parse<T>(ReadOnlySequence<byte> body, JsonTypeInfo<T> typeInfo)

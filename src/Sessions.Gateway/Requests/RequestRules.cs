@@ -63,21 +63,15 @@ internal static class RequestRules
         return errors;
     }
 
-    /// <summary>Optional metadata: absent, null, or an object of at most MaxMetadataBytes (compact UTF-8 JSON).</summary>
-    public static ValidationErrors Metadata(this ValidationErrors errors, string field, JsonElement? value, LimitsOptions limits)
+    /// <summary>
+    /// Optional metadata: absent, null, or a JSON object. Its size and text are the grain's to judge
+    /// (<c>MessageValidator.CheckMetadata</c>), measured the same way for every route and every caller.
+    /// </summary>
+    public static ValidationErrors Metadata(this ValidationErrors errors, string field, JsonElement? value)
     {
-        if (value is not { } element || element.ValueKind == JsonValueKind.Null)
-        {
-            return errors;
-        }
-
-        if (element.ValueKind != JsonValueKind.Object)
+        if (value is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) })
         {
             errors.Add(field, $"{field} must be a JSON object or null.");
-        }
-        else if (CompactSize(element) > limits.MaxMetadataBytes)
-        {
-            errors.Add(field, $"{field} is larger than {limits.MaxMetadataBytes} bytes.");
         }
 
         return errors;
@@ -86,15 +80,4 @@ internal static class RequestRules
     /// <summary>Metadata that is JSON null is stored as no metadata.</summary>
     public static JsonElement? NullIfJsonNull(JsonElement? value) =>
         value is { ValueKind: JsonValueKind.Null } ? null : value;
-
-    private static long CompactSize(JsonElement element)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            element.WriteTo(writer);
-        }
-
-        return buffer.WrittenCount;
-    }
 }

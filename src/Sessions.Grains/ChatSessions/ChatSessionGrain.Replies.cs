@@ -54,7 +54,7 @@ public sealed partial class ChatSessionGrain : IReplySession
 
     bool IReplySession.AcceptsMessages => SessionStatusTransitions.AcceptsMessages(RequireSession().Status);
 
-    Task<ChatMessage?> IReplySession.FindMessageAsync(string clientMessageId) => FindReplayAsync(clientMessageId);
+    async Task<ChatMessage?> IReplySession.FindMessageAsync(string clientMessageId) => (await FindReplayAsync(clientMessageId))?.Message;
 
     void IReplySession.Publish(SessionEvent sessionEvent) => Publish(sessionEvent);
 }

@@ -93,18 +93,20 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
             throw SessionErrors.Invalid("id", "A session id cannot contain a NUL character or an unpaired surrogate.");
         }
 
-        MessageValidator.RequireStorable("initiator_id", command.InitiatorId);
-        MessageValidator.RequireStorable("peer_id", command.PeerId);
-        MessageValidator.RequireStorable("agent_id", command.AgentId);
         var kind = string.IsNullOrEmpty(command.Kind) ? _options.DefaultKind : command.Kind;
-        MessageValidator.RequireName("kind", kind, _limits);
-        MessageValidator.RequireMetadata("metadata", command.Metadata, _limits);
+        var errors = new FieldErrors();
+        MessageValidator.CheckStorable(errors, "initiator_id", command.InitiatorId);
+        MessageValidator.CheckStorable(errors, "peer_id", command.PeerId);
+        MessageValidator.CheckStorable(errors, "agent_id", command.AgentId);
+        MessageValidator.CheckName(errors, "kind", kind, _limits);
+        MessageValidator.CheckMetadata(errors, "metadata", command.Metadata, _limits);
         if (command.InitiatorId == command.PeerId)
         {
-            throw SessionErrors.Invalid("peer_id", "A session needs two different participants: peer_id equals initiator_id.");
+            errors.Add("peer_id", "A session needs two different participants: peer_id equals initiator_id.");
         }
 
-        MessageValidator.RequireToken("task_id", command.TaskId, _limits);
+        MessageValidator.CheckToken(errors, "task_id", command.TaskId, _limits);
+        errors.ThrowIfAny();
 
         await RequireParticipantsAsync(command);
         _session = await _sessions.TryInsertAsync(Id, command with { Kind = kind }, CancellationToken.None)
@@ -121,6 +123,23 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
 
     public async Task<AppendResult> AppendAsync(AppendMessageCommand command)
     {
+        var (message, created) = await AppendCoreAsync(command);
+        return new AppendResult(message.Message, created);
+    }
+
+    public async Task<AppendResultJson> AppendJsonAsync(AppendMessageCommand command)
+    {
+        var (message, created) = await AppendCoreAsync(command);
+        var stored = message.Message;
+        return new AppendResultJson(message.Json, stored.Id, stored.Seq, stored.ClientMessageId, created);
+    }
+
+    /// <summary>
+    /// The append both forms answer from: the stored message as the tail cache holds it, JSON included, so neither the
+    /// event to observers nor a wire-form answer serializes it again.
+    /// </summary>
+    private async Task<(CachedMessage Message, bool Created)> AppendCoreAsync(AppendMessageCommand command)
+    {
         var session = RequireSession();
         MessageValidator.Validate(command, _limits);
         if (!session.HasParticipant(command.SenderId))
@@ -133,7 +152,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
         {
             if (await FindReplayAsync(command.ClientMessageId) is { } original)
             {
-                return new AppendResult(original, Created: false);
+                return (original, false);
             }
 
             session = RequireSession();
@@ -156,17 +175,18 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
             switch (outcome)
             {
                 case AppendOutcome.Appended appended when appended.Message.Seq == session.LastSeq + 1:
-                    Remember(appended.Message);
+                    var added = Remember(appended.Message);
                     InboxNotifier.SessionChanged(GrainFactory, RequireSession(), appended.Message);
-                    return new AppendResult(appended.Message, Created: true);
+                    return (added, true);
                 case AppendOutcome.Appended appended:
                     // The other activation wrote in between: the cache misses those messages, so take the log's end.
                     // Observers see a seq past what they had and read the gap themselves.
                     await ReloadAsync(CancellationToken.None);
-                    Publish(SessionEvents.Message(appended.Message));
+                    var landed = new CachedMessage(appended.Message);
+                    Publish(SessionEvents.Message(landed));
                     AnnounceToAgent(appended.Message);
                     InboxNotifier.SessionChanged(GrainFactory, RequireSession(), appended.Message);
-                    return new AppendResult(appended.Message, Created: true);
+                    return (landed, true);
                 case AppendOutcome.DuplicateClientMessageId:
                     // Another activation stored this client_message_id a moment ago: the reload finds it.
                     await ReloadAsync(CancellationToken.None);
@@ -304,7 +324,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
         _tail.Reset(newest, _session.LastSeq);
     }
 
-    private async Task<ChatMessage?> FindReplayAsync(string? clientMessageId)
+    private async Task<CachedMessage?> FindReplayAsync(string? clientMessageId)
     {
         if (clientMessageId is null)
         {
@@ -317,8 +337,8 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
         }
 
         // Older than the tail cache holds: only then is a lookup worth a round trip, and only if the log is longer than the cache.
-        return _tail.FirstSeq > 1
-            ? await _messages.FindByClientMessageIdAsync(Id, clientMessageId, CancellationToken.None)
+        return _tail.FirstSeq > 1 && await _messages.FindByClientMessageIdAsync(Id, clientMessageId, CancellationToken.None) is { } found
+            ? new CachedMessage(found)
             : null;
     }
 
@@ -344,10 +364,10 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
         }
     }
 
-    private void Remember(ChatMessage message)
+    private CachedMessage Remember(ChatMessage message)
     {
         var added = _tail.Add(message);
-        Publish(new SessionEvent(Id, SessionEventKind.Message, message.Seq, added.Json));
+        Publish(SessionEvents.Message(added));
         AnnounceToAgent(message);
         _session = RequireSession() with
         {
@@ -356,6 +376,7 @@ public sealed partial class ChatSessionGrain : Grain, IChatSessionGrain
             LastMessageAt = message.CreatedAt,
             UpdatedAt = message.CreatedAt,
         };
+        return added;
     }
 
     private async Task RequireParticipantsAsync(CreateSessionCommand command)

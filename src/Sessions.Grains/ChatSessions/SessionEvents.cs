@@ -7,8 +7,9 @@ namespace Sessions.Grains;
 /// <summary>The events a session publishes, with their payloads written as HTTP clients see them.</summary>
 internal static class SessionEvents
 {
-    public static SessionEvent Message(ChatMessage message) =>
-        new(message.SessionId, SessionEventKind.Message, message.Seq, JsonSerializer.SerializeToUtf8Bytes(message, SessionsJsonContext.Default.ChatMessage));
+    /// <summary>The message's event carries the JSON the message is held with: written once, for every reader alike.</summary>
+    public static SessionEvent Message(CachedMessage message) =>
+        new(message.Message.SessionId, SessionEventKind.Message, message.Message.Seq, message.Json);
 
     public static SessionEvent Created(ChatSession session) => OfSession(SessionEventKind.Created, session);
 

@@ -11,42 +11,53 @@ namespace Sessions.Grains;
 /// </summary>
 internal static partial class MessageValidator
 {
+    /// <summary>
+    /// Every rule of an append, all broken fields named in one validation error. Content larger than the limit is its
+    /// own error (<see cref="SessionErrors.ContentTooLarge"/>, a 413) and stops the checks before the content is read.
+    /// This is the one check an append's content and metadata get: the gateway parses a request once to build the
+    /// command, and leaves these rules to the grain, where cluster clients meet them too.
+    /// </summary>
     public static void Validate(AppendMessageCommand command, LimitsOptions limits)
     {
-        RequireStorable("sender_id", command.SenderId);
-        RequireName("kind", command.Kind, limits);
+        var errors = CheckStorable(new FieldErrors(), "sender_id", command.SenderId);
+        CheckName(errors, "kind", command.Kind, limits);
         if (command.Content.ValueKind != JsonValueKind.Object)
         {
-            throw SessionErrors.Invalid("content", "content must be a JSON object.");
+            errors.Add("content", "content must be a JSON object.");
         }
-
-        var contentBytes = JsonMarshal.GetRawUtf8Value(command.Content).Length;
-        if (contentBytes > limits.MaxContentBytes)
+        else
         {
-            throw new SessionException(
-                SessionErrors.ContentTooLarge,
-                $"content is {contentBytes} bytes; the limit is {limits.MaxContentBytes} bytes.",
-                new Dictionary<string, string> { ["limit_bytes"] = limits.MaxContentBytes.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            var contentBytes = RawSize(command.Content);
+            if (contentBytes > limits.MaxContentBytes)
+            {
+                errors.ThrowIfAny();
+                throw new SessionException(
+                    SessionErrors.ContentTooLarge,
+                    $"content is {contentBytes} bytes; the limit is {limits.MaxContentBytes} bytes.",
+                    new Dictionary<string, string> { ["limit_bytes"] = limits.MaxContentBytes.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            }
+
+            CheckStorableJson(errors, "content", command.Content);
         }
 
-        RequireStorableJson("content", command.Content);
-        RequireMetadata("metadata", command.Metadata, limits);
-        RequireToken("client_message_id", command.ClientMessageId, limits);
-
+        CheckMetadata(errors, "metadata", command.Metadata, limits);
+        CheckToken(errors, "client_message_id", command.ClientMessageId, limits);
         if (command.ExpectedSeq is < 0)
         {
-            throw SessionErrors.Invalid("expected_seq", "expected_seq must not be negative.");
+            errors.Add("expected_seq", "expected_seq must not be negative.");
         }
+
+        errors.ThrowIfAny();
     }
 
     /// <summary>Kinds are short machine names such as <c>text</c>, <c>tool_call</c> or <c>support.ticket</c>.</summary>
-    public static void RequireName(string field, string? value, LimitsOptions limits)
-    {
-        if (string.IsNullOrEmpty(value) || value.Length > limits.MaxIdLength || !NamePattern().IsMatch(value))
-        {
-            throw SessionErrors.Invalid(field, $"{field} must be 1 to {limits.MaxIdLength} characters of letters, digits and . _ : / -.");
-        }
-    }
+    public static void RequireName(string field, string? value, LimitsOptions limits) => CheckName(new FieldErrors(), field, value, limits).ThrowIfAny();
+
+    /// <summary><see cref="RequireName"/>, noting what is wrong in <paramref name="errors"/> instead of throwing.</summary>
+    public static FieldErrors CheckName(FieldErrors errors, string field, string? value, LimitsOptions limits) =>
+        string.IsNullOrEmpty(value) || value.Length > limits.MaxIdLength || !NamePattern().IsMatch(value)
+            ? errors.Add(field, $"{field} must be 1 to {limits.MaxIdLength} characters of letters, digits and . _ : / -.")
+            : errors;
 
     public static void RequireMetadata(string field, JsonElement? metadata, LimitsOptions limits) =>
         CheckMetadata(new FieldErrors(), field, metadata, limits).ThrowIfAny();
@@ -67,7 +78,7 @@ internal static partial class MessageValidator
             return errors.Add(field, $"{field} must be a JSON object or null.");
         }
 
-        if (JsonMarshal.GetRawUtf8Value(value).Length > limits.MaxMetadataBytes)
+        if (RawSize(value) > limits.MaxMetadataBytes)
         {
             return errors.Add(field, $"{field} is larger than {limits.MaxMetadataBytes} bytes.");
         }
@@ -76,16 +87,26 @@ internal static partial class MessageValidator
     }
 
     /// <summary>
+    /// The size the content and metadata limits measure: the value's UTF-8 JSON text as the caller sent it, whitespace and
+    /// escapes included. It is the one measure every caller and every hop agrees on without a pass over the value: the
+    /// bytes the request carried, the bytes a grain call carries (<see cref="JsonElementSurrogate"/>), and what the grain
+    /// holds until the database normalizes it. A compacted size would cost a serialization per check and measure bytes
+    /// nobody sends; the stored size is known only after the write. Sessions, messages, replies and participants all
+    /// check their metadata here, so a value refused on one route is refused on every route and by every client.
+    /// </summary>
+    public static int RawSize(JsonElement value) => JsonMarshal.GetRawUtf8Value(value).Length;
+
+    /// <summary>
     /// An optional client-chosen token (client_message_id, task_id): 1..MaxIdLength characters, none of them a control
     /// character, so none a NUL either (<see cref="StorableText"/>).
     /// </summary>
-    public static void RequireToken(string field, string? value, LimitsOptions limits)
-    {
-        if (value is not null && (value.Length == 0 || value.Length > limits.MaxIdLength || StorableText.HasControlCharacter(value) || !StorableText.IsStorable(value)))
-        {
-            throw SessionErrors.Invalid(field, $"{field} must be 1 to {limits.MaxIdLength} characters, none of them a control character.");
-        }
-    }
+    public static void RequireToken(string field, string? value, LimitsOptions limits) => CheckToken(new FieldErrors(), field, value, limits).ThrowIfAny();
+
+    /// <summary><see cref="RequireToken"/>, noting what is wrong in <paramref name="errors"/> instead of throwing.</summary>
+    public static FieldErrors CheckToken(FieldErrors errors, string field, string? value, LimitsOptions limits) =>
+        value is not null && (value.Length == 0 || value.Length > limits.MaxIdLength || StorableText.HasControlCharacter(value) || !StorableText.IsStorable(value))
+            ? errors.Add(field, $"{field} must be 1 to {limits.MaxIdLength} characters, none of them a control character.")
+            : errors;
 
     /// <summary>Text PostgreSQL can store: no NUL, no unpaired surrogate (<see cref="StorableText"/>).</summary>
     public static void RequireStorable(string field, string? value) => CheckStorable(new FieldErrors(), field, value).ThrowIfAny();
@@ -96,8 +117,9 @@ internal static partial class MessageValidator
         : errors.Add(field, $"{field} contains a NUL character or an unpaired surrogate, which cannot be stored.");
 
     /// <summary>
-    /// JSON PostgreSQL can store (<see cref="StorableText"/>). The gateway refuses such bodies before they get here;
-    /// cluster clients hand over JsonElements that no gateway has seen. Call after the size check: it reads the value.
+    /// JSON PostgreSQL can store (<see cref="StorableText"/>): the one pass over a value before it is stored, whoever sent
+    /// it (the gateway only parses a request; cluster clients hand over JsonElements no gateway has seen). Call after the
+    /// size check: it reads the value.
     /// </summary>
     public static void RequireStorableJson(string field, JsonElement value) => CheckStorableJson(new FieldErrors(), field, value).ThrowIfAny();
 

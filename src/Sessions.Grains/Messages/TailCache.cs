@@ -11,7 +11,7 @@ namespace Sessions.Grains;
 internal sealed class TailCache
 {
     private readonly CachedMessage[] _ring;
-    private readonly Dictionary<string, ChatMessage> _byClientMessageId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CachedMessage> _byClientMessageId = new(StringComparer.Ordinal);
     private int _start;
 
     public TailCache(int capacity)
@@ -76,14 +76,15 @@ internal sealed class TailCache
 
         if (message.ClientMessageId is { } clientMessageId)
         {
-            _byClientMessageId[clientMessageId] = message;
+            _byClientMessageId[clientMessageId] = added;
         }
 
         LastSeq = message.Seq;
         return added;
     }
 
-    public bool TryFindByClientMessageId(string clientMessageId, out ChatMessage message) =>
+    /// <summary>The held message that carried <paramref name="clientMessageId"/>, with its JSON (a replay answers with it).</summary>
+    public bool TryFindByClientMessageId(string clientMessageId, out CachedMessage message) =>
         _byClientMessageId.TryGetValue(clientMessageId, out message!);
 
     /// <summary>True when every seq in [<paramref name="from"/>, <paramref name="to"/>] is held (an empty range always is).</summary>

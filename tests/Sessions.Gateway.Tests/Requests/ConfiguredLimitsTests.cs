@@ -118,6 +118,49 @@ public sealed class ConfiguredLimitsTests(SmallLimitsGatewayFixture gateway) : I
         Assert.Equal(before, await gateway.Database.CountRowsAsync());
     }
 
+    /// <summary>
+    /// Metadata is measured as sent, in UTF-8, on every route: non-ASCII text counts its UTF-8 bytes (not the six of an
+    /// escape a serializer would write), and whitespace counts too. At the limit it is stored; one space more is refused.
+    /// </summary>
+    [Fact]
+    public async Task Metadata_is_measured_as_sent_the_same_on_every_route()
+    {
+        var (id, alice, bob) = await _client.CreateSessionAsync();
+        // {"m":"ééé…"} is 8 bytes around the text and 2 bytes per é: exactly the limit, far over it once escaped (\u00E9).
+        var atLimit = $$"""{"m":"{{new string('é', (Limits.MaxMetadataBytes - 8) / 2)}}"}""";
+        var oneOver = "{ " + atLimit[1..];
+        Assert.Equal(Limits.MaxMetadataBytes, Encoding.UTF8.GetByteCount(atLimit));
+
+        foreach (var (metadata, accepted) in new[] { (atLimit, true), (oneOver, false) })
+        {
+            var before = await gateway.Database.CountRowsAsync();
+            var responses = new[]
+            {
+                await _client.PostJsonAsync("/api/participants", $$"""{"kind":"human","metadata":{{metadata}}}"""),
+                await _client.PostJsonAsync("/api/sessions", $$"""{"initiator_id":"{{alice}}","peer_id":"{{bob}}","metadata":{{metadata}}}"""),
+                await _client.PostJsonAsync($"/api/sessions/{id}/messages", $$"""{"sender_id":"{{alice}}","kind":"text","content":{},"metadata":{{metadata}}}"""),
+                await _client.PostJsonAsync($"/api/sessions/{id}/replies", $$"""{"sender_id":"{{alice}}","metadata":{{metadata}}}"""),
+            };
+
+            foreach (var response in responses)
+            {
+                if (accepted)
+                {
+                    await response.ExpectJsonAsync(HttpStatusCode.Created);
+                }
+                else
+                {
+                    await response.ExpectValidationProblemAsync("metadata");
+                }
+            }
+
+            if (!accepted)
+            {
+                Assert.Equal(before, await gateway.Database.CountRowsAsync());
+            }
+        }
+    }
+
     [Fact]
     public async Task A_page_larger_than_the_configured_maximum_is_a_400_and_the_default_page_is_the_configured_one()
     {

@@ -23,7 +23,7 @@ public sealed class TailCacheTests
         Assert.False(cache.Covers(2, 5));
         Assert.False(cache.TryFindByClientMessageId("c2", out _));
         Assert.True(cache.TryFindByClientMessageId("c4", out var found));
-        Assert.Equal(4, found.Seq);
+        Assert.Equal(4, found.Message.Seq);
     }
 
     [Fact]

@@ -93,6 +93,42 @@ public sealed class StorableTextTests
         Assert.Equal(expected, StorableText.Check(document.RootElement));
     }
 
+    /// <summary>
+    /// The screen the gateway runs instead of reading a body's tokens must pass exactly the texts whose strings and
+    /// property names the token-by-token check passes (numbers are not its business).
+    /// </summary>
+    [Theory]
+    [InlineData("""{"a":"b","c":[1,2.5,{"d":null}],"\t":"\n\u0001\ud83d\ude00\\\""}""", true)]
+    [InlineData("""{"a":"\u0000"}""", false)]
+    [InlineData("""{"\u0000":1}""", false)]
+    [InlineData("""{"a":"\\u0000"}""", true)]
+    [InlineData("""{"a":"\\\u0000"}""", false)]
+    [InlineData("""{"a":"\\","b":"\u0000"}""", false)]
+    [InlineData("""{"a":"\ud800"}""", false)]
+    [InlineData("""{"a":"\ud800\u0041"}""", false)]
+    [InlineData("""{"a":"x\udfff"}""", false)]
+    [InlineData("""{"a":"\uD83D\uDE00","b":"\u00e9\/\b"}""", true)]
+    [InlineData("""{"a":[1e400]}""", true)]
+    public void The_screen_passes_what_the_token_check_passes_in_strings(string json, bool clean)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+
+        Assert.Equal(clean, StorableText.HasOnlyStorableStrings(bytes));
+        Assert.Equal(clean, ProblemsOf(new ReadOnlySequence<byte>(bytes)).All(p => p == JsonTextProblem.NumberOutOfRange));
+    }
+
+    [Fact]
+    public void The_screen_finds_bytes_that_are_not_utf8_anywhere()
+    {
+        foreach (var bad in new byte[][] { [0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xE2, 0x82], [0xF4, 0x90, 0x80, 0x80] })
+        {
+            Assert.False(StorableText.HasOnlyStorableStrings([.. """{"a":"x"""u8, .. bad, .. "\"}"u8]));
+            Assert.False(StorableText.HasOnlyStorableStrings([.. """{"x"""u8, .. bad, .. "\":1}"u8]));
+        }
+
+        Assert.True(StorableText.HasOnlyStorableStrings("""{"ok":"ü€😀"}"""u8));
+    }
+
     [Fact]
     public void Bytes_that_are_not_utf8_are_found_in_values_and_property_names()
     {

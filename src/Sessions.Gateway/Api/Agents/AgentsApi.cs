@@ -5,12 +5,11 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
-using Sessions.Client;
 using Sessions.Gateway.Authentication;
 using Sessions.Gateway.Authorization;
+using Sessions.Gateway.Calls;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
-using Sessions.Gateway.Serialization;
 
 namespace Sessions.Gateway.Api.Agents;
 
@@ -46,7 +45,7 @@ public static class AgentsApi
     public static async Task<Results<Created<AgentResponse>, ProblemHttpResult>> CreateAsync(
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] IGrainFactory grains,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.AgentRequest).ConfigureAwait(false);
@@ -64,32 +63,30 @@ public static class AgentsApi
             return ApiProblems.Validation("id", $"id {IdRule.Describe(limits.Value)}.");
         }
 
-        var registered = await grains.GetGrain<IAgentGrain>(id).RegisterAsync(create.ToRegisterCommand()).ConfigureAwait(false);
+        var registered = await calls.Get<IAgentGrain>(id).RegisterAsync(create.ToRegisterCommand()).ConfigureAwait(false);
         return TypedResults.Created(
             $"/api/agents/{Uri.EscapeDataString(id)}", AgentResponse.From(registered.Agent) with { Secret = registered.Secret });
     }
 
     public static async Task<Results<Ok<AgentResponse>, ProblemHttpResult>> GetAsync(
         string id,
-        [FromServices] IGrainFactory grains,
-        [FromServices] RetrySafeCalls retries)
+        [FromServices] GrainCalls calls)
     {
-        if (Find(grains, id) is not { } agent)
+        if (Find(calls, id) is not { } agent)
         {
             return NotFound(id);
         }
 
-        return TypedResults.Ok(AgentResponse.From(await retries.ExecuteAsync(agent.GetAsync).ConfigureAwait(false)));
+        return TypedResults.Ok(AgentResponse.From(await calls.RetrySafeAsync(agent.GetAsync).ConfigureAwait(false)));
     }
 
     public static async Task<Results<Ok<AgentList>, ProblemHttpResult>> ListAsync(
         string? limit,
         string? cursor,
-        [FromServices] IGrainFactory grains,
-        [FromServices] RetrySafeCalls retries)
+        [FromServices] GrainCalls calls)
     {
         var query = new PageQuery(cursor, ContractValues.PageLimit(limit));
-        var page = await retries.ExecuteAsync(() => grains.GetGrain<IAgentDirectoryGrain>(0).ListAsync(query)).ConfigureAwait(false);
+        var page = await calls.RetrySafeAsync(() => calls.Get<IAgentDirectoryGrain>(0).ListAsync(query)).ConfigureAwait(false);
         return TypedResults.Ok(new AgentList([.. page.Agents.Select(AgentResponse.From)], page.NextCursor));
     }
 
@@ -97,8 +94,7 @@ public static class AgentsApi
         string id,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] IGrainFactory grains,
-        [FromServices] RetrySafeCalls retries)
+        [FromServices] GrainCalls calls)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.AgentRequest).ConfigureAwait(false);
         if (read.Problem is { } problem)
@@ -106,7 +102,7 @@ public static class AgentsApi
             return problem;
         }
 
-        if (Find(grains, id) is not { } agent)
+        if (Find(calls, id) is not { } agent)
         {
             return NotFound(id);
         }
@@ -127,19 +123,19 @@ public static class AgentsApi
         if (errors.Any)
         {
             // An unknown agent is a 404 whatever the body says, as when the grain judges the body.
-            await retries.ExecuteAsync(agent.GetAsync).ConfigureAwait(false);
+            await calls.RetrySafeAsync(agent.GetAsync).ConfigureAwait(false);
             return ApiProblems.Validation(errors);
         }
 
         var command = change.ToUpdateCommand();
-        return TypedResults.Ok(AgentResponse.From(await retries.ExecuteAsync(() => agent.UpdateAsync(command)).ConfigureAwait(false)));
+        return TypedResults.Ok(AgentResponse.From(await calls.RetrySafeAsync(() => agent.UpdateAsync(command)).ConfigureAwait(false)));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
         string id,
-        [FromServices] IGrainFactory grains)
+        [FromServices] GrainCalls calls)
     {
-        if (Find(grains, id) is not { } agent)
+        if (Find(calls, id) is not { } agent)
         {
             return NotFound(id);
         }
@@ -152,7 +148,7 @@ public static class AgentsApi
         string id,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] IGrainFactory grains)
+        [FromServices] GrainCalls calls)
     {
         string? given = null;
 
@@ -168,7 +164,7 @@ public static class AgentsApi
             given = read.Value!.Secret;
         }
 
-        if (Find(grains, id) is not { } agent)
+        if (Find(calls, id) is not { } agent)
         {
             return NotFound(id);
         }
@@ -180,8 +176,8 @@ public static class AgentsApi
     /// The grain of the agent in the path. The grain enforces the id rule; only a blank id, which Orleans keys no grain
     /// by (and no agent has), is not found here.
     /// </summary>
-    private static IAgentGrain? Find(IGrainFactory grains, string id) =>
-        string.IsNullOrWhiteSpace(id) ? null : grains.GetGrain<IAgentGrain>(id);
+    private static IAgentGrain? Find(GrainCalls calls, string id) =>
+        string.IsNullOrWhiteSpace(id) ? null : calls.Get<IAgentGrain>(id);
 
     private static ProblemHttpResult NotFound(string id) =>
         ApiProblems.Of(SessionErrors.AgentNotFound, $"No webhook is registered for agent '{id}'.");

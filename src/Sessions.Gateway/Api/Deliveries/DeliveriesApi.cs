@@ -4,9 +4,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Sessions.Abstractions;
-using Sessions.Client;
 using Sessions.Gateway.Authentication;
 using Sessions.Gateway.Authorization;
+using Sessions.Gateway.Calls;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
 
@@ -43,11 +43,10 @@ public static class DeliveriesApi
         string? status,
         string? limit,
         string? cursor,
-        [FromServices] IGrainFactory grains,
-        [FromServices] RetrySafeCalls retries)
+        [FromServices] GrainCalls calls)
     {
         var query = Query(status, limit, cursor);
-        var page = await retries.ExecuteAsync(() => Log(grains).ListByAgentAsync(id, query)).ConfigureAwait(false);
+        var page = await calls.RetrySafeAsync(() => Log(calls).ListByAgentAsync(id, query)).ConfigureAwait(false);
         return TypedResults.Ok(DeliveryList.From(page));
     }
 
@@ -56,28 +55,26 @@ public static class DeliveriesApi
         string? status,
         string? limit,
         string? cursor,
-        [FromServices] IGrainFactory grains,
-        [FromServices] RetrySafeCalls retries)
+        [FromServices] GrainCalls calls)
     {
         var query = Query(status, limit, cursor);
-        var page = await retries.ExecuteAsync(() => Log(grains).ListBySessionAsync(id, query)).ConfigureAwait(false);
+        var page = await calls.RetrySafeAsync(() => Log(calls).ListBySessionAsync(id, query)).ConfigureAwait(false);
         return TypedResults.Ok(DeliveryList.From(page));
     }
 
     public static async Task<Results<Ok<DeliveryView>, ProblemHttpResult>> GetAsync(
         string id,
-        [FromServices] IGrainFactory grains,
-        [FromServices] RetrySafeCalls retries)
+        [FromServices] GrainCalls calls)
     {
         if (!TryParseId(id, out var deliveryId))
         {
             return DeliveryNotFound(id);
         }
 
-        return TypedResults.Ok(DeliveryView.From(await retries.ExecuteAsync(() => Log(grains).GetAsync(deliveryId)).ConfigureAwait(false)));
+        return TypedResults.Ok(DeliveryView.From(await calls.RetrySafeAsync(() => Log(calls).GetAsync(deliveryId)).ConfigureAwait(false)));
     }
 
-    internal static IDeliveryLogGrain Log(IGrainFactory grains) => grains.GetGrain<IDeliveryLogGrain>(0);
+    internal static IDeliveryLogGrain Log(GrainCalls calls) => calls.Get<IDeliveryLogGrain>(0);
 
     /// <summary>Any spelling of a uuid is accepted; anything else cannot be a delivery's id.</summary>
     internal static bool TryParseId(string id, out Guid deliveryId) => Guid.TryParse(id, out deliveryId);

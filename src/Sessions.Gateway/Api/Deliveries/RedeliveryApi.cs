@@ -6,9 +6,9 @@ using Microsoft.AspNetCore.Routing;
 using Sessions.Abstractions;
 using Sessions.Gateway.Authentication;
 using Sessions.Gateway.Authorization;
+using Sessions.Gateway.Calls;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
-using Sessions.Gateway.Serialization;
 
 namespace Sessions.Gateway.Api.Deliveries;
 
@@ -35,14 +35,14 @@ public static class RedeliveryApi
         return routes;
     }
 
-    public static async Task<Results<Accepted<DeliveryView>, ProblemHttpResult>> RedeliverAsync(string id, [FromServices] IGrainFactory grains)
+    public static async Task<Results<Accepted<DeliveryView>, ProblemHttpResult>> RedeliverAsync(string id, [FromServices] GrainCalls calls)
     {
         if (!DeliveriesApi.TryParseId(id, out var deliveryId))
         {
             return DeliveriesApi.DeliveryNotFound(id);
         }
 
-        var delivery = await DeliveriesApi.Log(grains).RedeliverAsync(deliveryId).ConfigureAwait(false);
+        var delivery = await DeliveriesApi.Log(calls).RedeliverAsync(deliveryId).ConfigureAwait(false);
         return TypedResults.Accepted($"/api/deliveries/{delivery.Id}", DeliveryView.From(delivery));
     }
 
@@ -50,7 +50,7 @@ public static class RedeliveryApi
         string id,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] IGrainFactory grains)
+        [FromServices] GrainCalls calls)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.RecoverDeliveriesRequest).ConfigureAwait(false);
         if (read.Problem is { } problem)
@@ -64,7 +64,7 @@ public static class RedeliveryApi
             return ApiProblems.Validation("since", "since is required: the time (RFC 3339) from which failed deliveries are sent again.");
         }
 
-        var recovered = await DeliveriesApi.Log(grains).RecoverAsync(id, since).ConfigureAwait(false);
+        var recovered = await DeliveriesApi.Log(calls).RecoverAsync(id, since).ConfigureAwait(false);
         return TypedResults.Accepted($"/api/agents/{id}/deliveries?status=pending", recovered);
     }
 }

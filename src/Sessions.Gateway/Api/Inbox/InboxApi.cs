@@ -6,12 +6,10 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
-using Sessions.Client;
-using Sessions.Gateway.Api.Sessions;
 using Sessions.Gateway.Authorization;
+using Sessions.Gateway.Calls;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
-using Sessions.Gateway.Serialization;
 
 namespace Sessions.Gateway.Api.Inbox;
 
@@ -43,8 +41,7 @@ public static class InboxApi
         string id,
         string? limit,
         string? cursor,
-        [FromServices] IGrainFactory grains,
-        [FromServices] RetrySafeCalls retries,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var errors = new ValidationErrors();
@@ -56,18 +53,18 @@ public static class InboxApi
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return ParticipantNotFound(id);
+            return ApiProblems.ParticipantNotFound(id);
         }
 
         try
         {
             var query = new InboxQuery(cursor, pageSize);
-            return TypedResults.Ok(await retries.ExecuteAsync(() => grains.GetGrain<IInboxGrain>(id).ListAsync(query)).ConfigureAwait(false));
+            return TypedResults.Ok(await calls.RetrySafeAsync(() => calls.Get<IInboxGrain>(id).ListAsync(query)).ConfigureAwait(false));
         }
         catch (SessionException e) when (e.Code == SessionErrors.ParticipantNotFound)
         {
             // The participant is the resource asked for here, not a reference in a body (422): a 404, like GET /api/participants/{id}.
-            return ParticipantNotFound(id);
+            return ApiProblems.ParticipantNotFound(id);
         }
     }
 
@@ -76,8 +73,7 @@ public static class InboxApi
         string id,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] IGrainFactory grains,
-        [FromServices] RetrySafeCalls retries,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.MarkReadRequest).ConfigureAwait(false);
@@ -108,14 +104,11 @@ public static class InboxApi
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return SessionsApi.SessionNotFound(id);
+            return ApiProblems.SessionNotFound(id);
         }
 
-        var inbox = grains.GetGrain<IInboxGrain>(mark.ParticipantId!);
+        var inbox = calls.Get<IInboxGrain>(mark.ParticipantId!);
         var lastSeq = mark.LastSeq!.Value;
-        return TypedResults.Ok(await retries.ExecuteAsync(() => inbox.MarkReadAsync(id, lastSeq)).ConfigureAwait(false));
+        return TypedResults.Ok(await calls.RetrySafeAsync(() => inbox.MarkReadAsync(id, lastSeq)).ConfigureAwait(false));
     }
-
-    private static ProblemHttpResult ParticipantNotFound(string id) =>
-        ApiProblems.Of(SessionErrors.ParticipantNotFound, $"Participant '{id}' does not exist.", status: StatusCodes.Status404NotFound);
 }

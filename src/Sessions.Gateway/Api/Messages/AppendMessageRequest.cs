@@ -2,7 +2,11 @@ using System.Text.Json;
 
 namespace Sessions.Gateway.Api.Messages;
 
-/// <summary>The body of <c>POST /api/sessions/{id}/messages</c>.</summary>
+/// <summary>
+/// The body of <c>POST /api/sessions/{id}/messages</c>, as the OpenAPI document describes it. The handler does not
+/// deserialize into it: the body is parsed once and mapped by <see cref="Requests.AppendRequests"/>, as a WebSocket
+/// <c>send</c> frame is.
+/// </summary>
 public sealed class AppendMessageRequest
 {
     public string? SenderId { get; init; }

@@ -6,13 +6,11 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
-using Sessions.Gateway.Api.Sessions;
 using Sessions.Gateway.Authorization;
-using Sessions.Gateway.Grains;
+using Sessions.Gateway.Calls;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.RateLimits;
 using Sessions.Gateway.Requests;
-using Sessions.Gateway.Serialization;
 
 namespace Sessions.Gateway.Api.Messages;
 
@@ -28,6 +26,8 @@ public static class MessagesApi
         var api = routes.MapGroup("api/sessions/{id}/messages").WithTags("Messages").RequireAuthorization(AuthPolicies.SessionMember);
         api.MapPost("", AppendAsync)
             .Accepts<AppendMessageRequest>("application/json")
+            .Produces<ChatMessage>(StatusCodes.Status201Created, "application/json")
+            .Produces<ChatMessage>(StatusCodes.Status200OK, "application/json")
             .LimitedPerCaller(CallerLimit.Appends)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -41,57 +41,59 @@ public static class MessagesApi
         return api;
     }
 
-    public static async Task<Results<Created<ChatMessage>, Ok<ChatMessage>, ProblemHttpResult>> AppendAsync(
+    /// <summary>
+    /// One parse of the body (<see cref="JsonRequestBody.ReadObjectAsync"/>), the request's shape mapped to the command
+    /// as a WebSocket <c>send</c> is (<see cref="AppendRequests"/>), and the message's rules left to the grain, which
+    /// answers with the stored message's JSON from its tail cache: passed on as bytes, never serialized here.
+    /// </summary>
+    /// <remarks>
+    /// An append's JSON, pass by pass (the session's grain in this silo):
+    /// <list type="number">
+    /// <item>gateway: one parse of the body into a <see cref="System.Text.Json.JsonElement"/>, then two vectorized byte
+    /// scans (UTF-8, backslashes), not a second reading of its tokens;</item>
+    /// <item>grain: one reader pass over content and metadata, the only check of their rules (<c>MessageValidator</c>);</item>
+    /// <item>storage: content and metadata sent as text; the stored, normalized text read back and parsed once;</item>
+    /// <item>tail cache: one serialization of the stored message, shared by the observers' event, this answer and pages.</item>
+    /// </list>
+    /// Before, the body was read token by token for well-formedness, then deserialized (which reads content twice: it
+    /// skips over it, then parses the copy), the metadata serialized again to measure it, the grain read content and
+    /// metadata once more, and the stored message was serialized twice: for the tail cache and for the 201.
+    /// </remarks>
+    public static async Task<Results<MessageJsonResult, ProblemHttpResult>> AppendAsync(
         ClaimsPrincipal user,
         string id,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
-        var read = await body.ReadAsync(request, GatewayJsonContext.Default.AppendMessageRequest).ConfigureAwait(false);
+        var read = await body.ReadObjectAsync(request).ConfigureAwait(false);
         if (read.Problem is { } problem)
         {
             return problem;
         }
 
-        var append = read.Value!;
-        var errors = new ValidationErrors()
-            .RequiredText("sender_id", append.SenderId)
-            .RequiredText("kind", append.Kind)
-            .JsonObject("content", append.Content)
-            .Metadata("metadata", append.Metadata, limits.Value);
-        if (append.ExpectedSeq is < 0)
-        {
-            errors.Add("expected_seq", "expected_seq must not be negative.");
-        }
-
-        if (errors.Any)
+        var errors = new ValidationErrors();
+        if (AppendRequests.ToCommand(read.Value, errors) is not { } command)
         {
             return ApiProblems.Validation(errors);
         }
 
-        if (CallerIdentity.NotCaller(user, "sender_id", append.SenderId) is { } notCaller)
+        if (CallerIdentity.NotCaller(user, "sender_id", command.SenderId) is { } notCaller)
         {
             return notCaller;
         }
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return SessionsApi.SessionNotFound(id);
+            return ApiProblems.SessionNotFound(id);
         }
 
-        var result = await sessions.AppendAsync(id, new AppendMessageCommand(
-            append.SenderId!,
-            append.Kind!,
-            append.Content!.Value,
-            RequestRules.NullIfJsonNull(append.Metadata),
-            append.ClientMessageId,
-            append.ExpectedSeq)).ConfigureAwait(false);
+        var result = await calls.AppendJsonAsync(id, command).ConfigureAwait(false);
         // There is no route per message; the page that starts at the message is where it can be read back.
         return result.Created
-            ? TypedResults.Created($"/api/sessions/{id}/messages?after_seq={result.Message.Seq - 1}&limit=1", result.Message)
-            : TypedResults.Ok(result.Message);
+            ? MessageJsonResult.Created($"/api/sessions/{id}/messages?after_seq={result.Seq - 1}&limit=1", result.Utf8Json)
+            : MessageJsonResult.Ok(result.Utf8Json);
     }
 
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ListAsync(
@@ -99,7 +101,7 @@ public static class MessagesApi
         [FromQuery(Name = "after_seq")] string? afterSeq,
         [FromQuery(Name = "before_seq")] string? beforeSeq,
         string? limit,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var errors = new ValidationErrors();
@@ -113,12 +115,12 @@ public static class MessagesApi
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return SessionsApi.SessionNotFound(id);
+            return ApiProblems.SessionNotFound(id);
         }
 
         // The grain answers with the page's JSON (mostly bytes its tail cache already holds): passed on unparsed.
         var query = new MessageQuery(after, before, pageSize);
-        var page = await sessions.ReadAsync(id, grain => grain.ListMessagesJsonAsync(query)).ConfigureAwait(false);
+        var page = await calls.ReadSessionAsync(id, grain => grain.ListMessagesJsonAsync(query)).ConfigureAwait(false);
         return TypedResults.Bytes(page.Utf8Json, "application/json");
     }
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Sessions.Abstractions;
-using Sessions.Gateway.Serialization;
+using Sessions.Gateway.Requests;
 
 namespace Sessions.Gateway.Api.Participants;
 

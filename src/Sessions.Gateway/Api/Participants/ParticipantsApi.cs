@@ -5,11 +5,10 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
-using Sessions.Client;
 using Sessions.Gateway.Authorization;
+using Sessions.Gateway.Calls;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
-using Sessions.Gateway.Serialization;
 
 namespace Sessions.Gateway.Api.Participants;
 
@@ -39,7 +38,7 @@ public static class ParticipantsApi
     public static async Task<Results<Created<Participant>, ProblemHttpResult>> CreateAsync(
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] IGrainFactory grains)
+        [FromServices] GrainCalls calls)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.CreateParticipantRequest).ConfigureAwait(false);
         if (read.Problem is { } problem)
@@ -53,38 +52,36 @@ public static class ParticipantsApi
         // Orleans refuses a blank grain key. A blank id breaks the id rule, as BlankId does, and the grain answers every
         // id that breaks it alike (together with the command's other broken rules), so it hears of a blank one that way.
         var key = string.IsNullOrWhiteSpace(id) ? BlankId : id;
-        var participant = await grains.GetGrain<IParticipantGrain>(key)
+        var participant = await calls.Get<IParticipantGrain>(key)
             .CreateAsync(new CreateParticipantCommand(create.Kind, create.DisplayName, create.Metadata)).ConfigureAwait(false);
         return TypedResults.Created($"/api/participants/{Uri.EscapeDataString(id)}", participant);
     }
 
     public static async Task<Results<Ok<Participant>, ProblemHttpResult>> GetAsync(
         string id,
-        [FromServices] IGrainFactory grains,
-        [FromServices] RetrySafeCalls retries,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         // An id that breaks the id rule cannot exist; it is not worth a call.
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return ParticipantNotFound(id);
+            return ApiProblems.ParticipantNotFound(id);
         }
 
         try
         {
-            return TypedResults.Ok(await retries.ExecuteAsync(() => grains.GetGrain<IParticipantGrain>(id).GetAsync()).ConfigureAwait(false));
+            return TypedResults.Ok(await calls.RetrySafeAsync(() => calls.Get<IParticipantGrain>(id).GetAsync()).ConfigureAwait(false));
         }
         catch (SessionException e) when (e.Code == SessionErrors.ParticipantNotFound)
         {
-            return ParticipantNotFound(id);
+            return ApiProblems.ParticipantNotFound(id);
         }
     }
 
     public static async Task<Results<Ok<ParticipantPage>, ProblemHttpResult>> ListAsync(
         string? limit,
         string? cursor,
-        [FromServices] IGrainFactory grains,
-        [FromServices] RetrySafeCalls retries,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var errors = new ValidationErrors();
@@ -95,13 +92,6 @@ public static class ParticipantsApi
         }
 
         var query = new PageQuery(cursor, pageSize);
-        return TypedResults.Ok(await retries.ExecuteAsync(() => grains.GetGrain<IParticipantDirectoryGrain>(0).ListAsync(query)).ConfigureAwait(false));
+        return TypedResults.Ok(await calls.RetrySafeAsync(() => calls.Get<IParticipantDirectoryGrain>(0).ListAsync(query)).ConfigureAwait(false));
     }
-
-    /// <summary>
-    /// The participant is the resource asked for here, not a reference in a body (which the catalog answers with a
-    /// 422): a 404, without the <c>participant_id</c> the grain's error carries (the path already names it).
-    /// </summary>
-    internal static ProblemHttpResult ParticipantNotFound(string id) =>
-        ApiProblems.Of(SessionErrors.ParticipantNotFound, $"Participant '{id}' does not exist.", status: StatusCodes.Status404NotFound);
 }

@@ -6,12 +6,10 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
-using Sessions.Gateway.Api.Sessions;
 using Sessions.Gateway.Authorization;
-using Sessions.Gateway.Grains;
+using Sessions.Gateway.Calls;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
-using Sessions.Gateway.Serialization;
 
 namespace Sessions.Gateway.Api.Presence;
 
@@ -35,7 +33,7 @@ public static class PresenceApi
         string id,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.TypingRequest).ConfigureAwait(false);
@@ -58,10 +56,10 @@ public static class PresenceApi
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return SessionsApi.SessionNotFound(id);
+            return ApiProblems.SessionNotFound(id);
         }
 
-        var accepted = await sessions.Get(id).SetTypingAsync(typing.ParticipantId!, typing.Typing!.Value).ConfigureAwait(false);
+        var accepted = await calls.Session(id).SetTypingAsync(typing.ParticipantId!, typing.Typing!.Value).ConfigureAwait(false);
         return TypedResults.Ok(new TypingAccepted(accepted));
     }
 
@@ -70,7 +68,7 @@ public static class PresenceApi
         string id,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.HeartbeatRequest).ConfigureAwait(false);
@@ -93,23 +91,23 @@ public static class PresenceApi
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return SessionsApi.SessionNotFound(id);
+            return ApiProblems.SessionNotFound(id);
         }
 
-        var participants = await sessions.Get(id).HeartbeatAsync(heartbeat.ParticipantId!).ConfigureAwait(false);
+        var participants = await calls.Session(id).HeartbeatAsync(heartbeat.ParticipantId!).ConfigureAwait(false);
         return TypedResults.Ok(new PresenceList(participants));
     }
 
     public static async Task<Results<Ok<PresenceList>, ProblemHttpResult>> GetAsync(
         string id,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return SessionsApi.SessionNotFound(id);
+            return ApiProblems.SessionNotFound(id);
         }
 
-        return TypedResults.Ok(new PresenceList(await sessions.ReadAsync(id, grain => grain.GetPresenceAsync()).ConfigureAwait(false)));
+        return TypedResults.Ok(new PresenceList(await calls.ReadSessionAsync(id, grain => grain.GetPresenceAsync()).ConfigureAwait(false)));
     }
 }

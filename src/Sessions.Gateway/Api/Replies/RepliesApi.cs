@@ -6,12 +6,10 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
-using Sessions.Gateway.Api.Sessions;
 using Sessions.Gateway.Authorization;
-using Sessions.Gateway.Grains;
+using Sessions.Gateway.Calls;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
-using Sessions.Gateway.Serialization;
 
 namespace Sessions.Gateway.Api.Replies;
 
@@ -43,7 +41,7 @@ public static class RepliesApi
         string id,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.StartReplyRequest).ConfigureAwait(false);
@@ -56,7 +54,7 @@ public static class RepliesApi
         var errors = new ValidationErrors()
             .RequiredText("sender_id", start.SenderId)
             .Id("reply_id", start.ReplyId, limits.Value)
-            .Metadata("metadata", start.Metadata, limits.Value);
+            .Metadata("metadata", start.Metadata);
         if (errors.Any)
         {
             return ApiProblems.Validation(errors);
@@ -69,25 +67,25 @@ public static class RepliesApi
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return SessionsApi.SessionNotFound(id);
+            return ApiProblems.SessionNotFound(id);
         }
 
         var command = new StartReplyCommand(start.SenderId!, start.ReplyId, start.Kind, RequestRules.NullIfJsonNull(start.Metadata));
-        var reply = await sessions.CallAsync(id, command, grain => grain.StartReplyAsync(command)).ConfigureAwait(false);
+        var reply = await calls.CallSessionAsync(id, command, grain => grain.StartReplyAsync(command)).ConfigureAwait(false);
         return TypedResults.Created($"/api/sessions/{id}/replies", reply);
     }
 
     public static async Task<Results<Ok<IReadOnlyList<Reply>>, ProblemHttpResult>> ListAsync(
         string id,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return SessionsApi.SessionNotFound(id);
+            return ApiProblems.SessionNotFound(id);
         }
 
-        return TypedResults.Ok(await sessions.ReadAsync(id, grain => grain.ListRepliesAsync()).ConfigureAwait(false));
+        return TypedResults.Ok(await calls.ReadSessionAsync(id, grain => grain.ListRepliesAsync()).ConfigureAwait(false));
     }
 
     public static async Task<Results<Ok<ChunkAck>, ProblemHttpResult>> AppendChunkAsync(
@@ -96,7 +94,7 @@ public static class RepliesApi
         string replyId,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.AppendChunkRequest).ConfigureAwait(false);
@@ -124,11 +122,11 @@ public static class RepliesApi
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return SessionsApi.SessionNotFound(id);
+            return ApiProblems.SessionNotFound(id);
         }
 
         var command = new AppendChunkCommand(chunk.SenderId!, chunk.Text!, chunk.Index);
-        return TypedResults.Ok(await sessions.CallAsync(id, command, grain => grain.AppendChunkAsync(replyId, command)).ConfigureAwait(false));
+        return TypedResults.Ok(await calls.CallSessionAsync(id, command, grain => grain.AppendChunkAsync(replyId, command)).ConfigureAwait(false));
     }
 
     public static async Task<Results<Created<ChatMessage>, Ok<ChatMessage>, ProblemHttpResult>> FinishAsync(
@@ -137,7 +135,7 @@ public static class RepliesApi
         string replyId,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.FinishReplyRequest).ConfigureAwait(false);
@@ -148,7 +146,7 @@ public static class RepliesApi
 
         var finish = read.Value!;
         var content = RequestRules.NullIfJsonNull(finish.Content);
-        var errors = new ValidationErrors().RequiredText("sender_id", finish.SenderId).Metadata("metadata", finish.Metadata, limits.Value);
+        var errors = new ValidationErrors().RequiredText("sender_id", finish.SenderId).Metadata("metadata", finish.Metadata);
         if (content is not null)
         {
             errors.JsonObject("content", content);
@@ -166,11 +164,11 @@ public static class RepliesApi
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return SessionsApi.SessionNotFound(id);
+            return ApiProblems.SessionNotFound(id);
         }
 
         var command = new FinishReplyCommand(finish.SenderId!, content, RequestRules.NullIfJsonNull(finish.Metadata));
-        var result = await sessions.CallAsync(id, command, grain => grain.FinishReplyAsync(replyId, command)).ConfigureAwait(false);
+        var result = await calls.CallSessionAsync(id, command, grain => grain.FinishReplyAsync(replyId, command)).ConfigureAwait(false);
         return result.Created
             ? TypedResults.Created($"/api/sessions/{id}/messages?after_seq={result.Message.Seq - 1}&limit=1", result.Message)
             : TypedResults.Ok(result.Message);
@@ -182,7 +180,7 @@ public static class RepliesApi
         string replyId,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.StopReplyRequest).ConfigureAwait(false);
@@ -205,10 +203,10 @@ public static class RepliesApi
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return SessionsApi.SessionNotFound(id);
+            return ApiProblems.SessionNotFound(id);
         }
 
         var command = new StopReplyCommand(stop.ParticipantId!, stop.Reason);
-        return TypedResults.Ok(await sessions.CallAsync(id, command, grain => grain.StopReplyAsync(replyId, command)).ConfigureAwait(false));
+        return TypedResults.Ok(await calls.CallSessionAsync(id, command, grain => grain.StopReplyAsync(replyId, command)).ConfigureAwait(false));
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using Sessions.Abstractions;
-using Sessions.Gateway.Serialization;
+using Sessions.Gateway.Requests;
 
 namespace Sessions.Gateway.Api.Sessions;
 

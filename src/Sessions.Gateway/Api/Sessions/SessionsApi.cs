@@ -6,12 +6,10 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
-using Sessions.Client;
 using Sessions.Gateway.Authorization;
-using Sessions.Gateway.Grains;
+using Sessions.Gateway.Calls;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
-using Sessions.Gateway.Serialization;
 
 namespace Sessions.Gateway.Api.Sessions;
 
@@ -46,7 +44,7 @@ public static class SessionsApi
         ClaimsPrincipal user,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.CreateSessionRequest).ConfigureAwait(false);
@@ -59,7 +57,7 @@ public static class SessionsApi
         var errors = new ValidationErrors()
             .RequiredText("initiator_id", create.InitiatorId)
             .RequiredText("peer_id", create.PeerId)
-            .Metadata("metadata", create.Metadata, limits.Value);
+            .Metadata("metadata", create.Metadata);
         if (create.InitiatorId is { Length: > 0 } && create.InitiatorId == create.PeerId)
         {
             errors.Add("peer_id", "A session needs two different participants: peer_id equals initiator_id.");
@@ -77,7 +75,7 @@ public static class SessionsApi
 
         // The gateway names the session: a time-ordered id, so ids of new sessions sort after older ones.
         var id = GeneratedIds.New();
-        var session = await sessions.Get(id).CreateAsync(new CreateSessionCommand(
+        var session = await calls.Session(id).CreateAsync(new CreateSessionCommand(
             create.InitiatorId!,
             create.PeerId!,
             create.AgentId,
@@ -89,15 +87,15 @@ public static class SessionsApi
 
     public static async Task<Results<Ok<ChatSession>, ProblemHttpResult>> GetAsync(
         string id,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return SessionNotFound(id);
+            return ApiProblems.SessionNotFound(id);
         }
 
-        return TypedResults.Ok(await sessions.ReadAsync(id, grain => grain.GetAsync()).ConfigureAwait(false));
+        return TypedResults.Ok(await calls.ReadSessionAsync(id, grain => grain.GetAsync()).ConfigureAwait(false));
     }
 
     public static async Task<Results<Ok<SessionPage>, ProblemHttpResult>> ListAsync(
@@ -106,8 +104,7 @@ public static class SessionsApi
         string? status,
         string? limit,
         string? cursor,
-        [FromServices] IGrainFactory grains,
-        [FromServices] RetrySafeCalls retries,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var errors = new ValidationErrors().RequiredText("participant_id", participantId);
@@ -136,14 +133,14 @@ public static class SessionsApi
         }
 
         var query = new SessionListQuery(participantId!, statusFilter, cursor, pageSize);
-        return TypedResults.Ok(await retries.ExecuteAsync(() => grains.GetGrain<ISessionDirectoryGrain>(0).ListByParticipantAsync(query)).ConfigureAwait(false));
+        return TypedResults.Ok(await calls.RetrySafeAsync(() => calls.Get<ISessionDirectoryGrain>(0).ListByParticipantAsync(query)).ConfigureAwait(false));
     }
 
     public static async Task<Results<Ok<ChatSession>, ProblemHttpResult>> ChangeStatusAsync(
         string id,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] ChatSessionGrains sessions,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var read = await body.ReadAsync(request, GatewayJsonContext.Default.ChangeStatusRequest).ConfigureAwait(false);
@@ -160,12 +157,9 @@ public static class SessionsApi
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return SessionNotFound(id);
+            return ApiProblems.SessionNotFound(id);
         }
 
-        return TypedResults.Ok(await sessions.Get(id).ChangeStatusAsync(status).ConfigureAwait(false));
+        return TypedResults.Ok(await calls.Session(id).ChangeStatusAsync(status).ConfigureAwait(false));
     }
-
-    internal static ProblemHttpResult SessionNotFound(string id) =>
-        ApiProblems.Of(SessionErrors.SessionNotFound, $"Session '{id}' does not exist.");
 }

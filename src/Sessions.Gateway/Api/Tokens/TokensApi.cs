@@ -7,13 +7,11 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions;
-using Sessions.Client;
-using Sessions.Gateway.Api.Participants;
 using Sessions.Gateway.Authentication;
 using Sessions.Gateway.Authorization;
+using Sessions.Gateway.Calls;
 using Sessions.Gateway.Problems;
 using Sessions.Gateway.Requests;
-using Sessions.Gateway.Serialization;
 
 namespace Sessions.Gateway.Api.Tokens;
 
@@ -41,7 +39,7 @@ public static partial class TokensApi
         string id,
         HttpRequest request,
         [FromServices] JsonRequestBody body,
-        [FromServices] IGrainFactory grains,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         DateTimeOffset? expiresAt = null;
@@ -68,17 +66,17 @@ public static partial class TokensApi
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return ParticipantsApi.ParticipantNotFound(id);
+            return ApiProblems.ParticipantNotFound(id);
         }
 
         try
         {
-            var issued = await grains.GetGrain<IParticipantGrain>(id).IssueTokenAsync(new IssueTokenCommand(expiresAt)).ConfigureAwait(false);
+            var issued = await calls.Get<IParticipantGrain>(id).IssueTokenAsync(new IssueTokenCommand(expiresAt)).ConfigureAwait(false);
             return TypedResults.Created((string?)null, issued);
         }
         catch (SessionException e) when (e.Code == SessionErrors.ParticipantNotFound)
         {
-            return ParticipantsApi.ParticipantNotFound(id);
+            return ApiProblems.ParticipantNotFound(id);
         }
     }
 
@@ -86,8 +84,7 @@ public static partial class TokensApi
         string id,
         string? limit,
         string? cursor,
-        [FromServices] IGrainFactory grains,
-        [FromServices] RetrySafeCalls retries,
+        [FromServices] GrainCalls calls,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         var errors = new ValidationErrors();
@@ -99,42 +96,41 @@ public static partial class TokensApi
 
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return ParticipantsApi.ParticipantNotFound(id);
+            return ApiProblems.ParticipantNotFound(id);
         }
 
         try
         {
             var query = new PageQuery(cursor, pageSize);
-            return TypedResults.Ok(await retries.ExecuteAsync(() => grains.GetGrain<IParticipantGrain>(id).ListTokensAsync(query)).ConfigureAwait(false));
+            return TypedResults.Ok(await calls.RetrySafeAsync(() => calls.Get<IParticipantGrain>(id).ListTokensAsync(query)).ConfigureAwait(false));
         }
         catch (SessionException e) when (e.Code == SessionErrors.ParticipantNotFound)
         {
-            return ParticipantsApi.ParticipantNotFound(id);
+            return ApiProblems.ParticipantNotFound(id);
         }
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
         string id,
         string tokenId,
-        [FromServices] IGrainFactory grains,
-        [FromServices] RetrySafeCalls retries,
+        [FromServices] GrainCalls calls,
         [FromServices] TokenLookup lookup,
         [FromServices] ConnectionTokens connections,
         [FromServices] IOptions<LimitsOptions> limits)
     {
         if (!RequestRules.IsValidId(id, limits.Value))
         {
-            return ParticipantsApi.ParticipantNotFound(id);
+            return ApiProblems.ParticipantNotFound(id);
         }
 
         try
         {
             // A revocation is retry-safe: revoking twice keeps the first time.
-            await retries.ExecuteAsync(() => grains.GetGrain<IParticipantGrain>(id).RevokeTokenAsync(tokenId)).ConfigureAwait(false);
+            await calls.RetrySafeAsync(() => calls.Get<IParticipantGrain>(id).RevokeTokenAsync(tokenId)).ConfigureAwait(false);
         }
         catch (SessionException e) when (e.Code == SessionErrors.ParticipantNotFound)
         {
-            return ParticipantsApi.ParticipantNotFound(id);
+            return ApiProblems.ParticipantNotFound(id);
         }
 
         // At once on this gateway; the others see it within their cache duration and connection check interval.

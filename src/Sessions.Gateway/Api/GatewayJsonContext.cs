@@ -11,7 +11,7 @@ using Sessions.Gateway.Api.Replies;
 using Sessions.Gateway.Api.Sessions;
 using Sessions.Gateway.Api.Tokens;
 
-namespace Sessions.Gateway.Serialization;
+namespace Sessions.Gateway.Api;
 
 /// <summary>
 /// The HTTP API's own JSON contracts (request bodies, list envelopes, problems), source-generated like

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Sessions.Gateway.Serialization;
+namespace Sessions.Gateway.Requests;
 
 /// <summary>
 /// Reads an enum only from its JSON name (<c>"human"</c>), never from a number (<c>1</c>) or a numeric string:
