@@ -49,6 +49,7 @@ if (args is [SubscriberHost.Mode, .. var subscriberArgs])
     return;
 }
 
+const string GatewayGroup = "gateway";
 var settings = BenchmarkSettings.Parse(args);
 Console.WriteLine($"Sessions benchmark: {settings.Clients} clients, {settings.Sessions} sessions, {settings.Duration.TotalSeconds:0} s x {settings.Rounds} rounds, {Environment.ProcessorCount} cores");
 
@@ -70,6 +71,7 @@ try
     await using var database = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 32, MaxPoolSize = settings.Clients + 8 }.ConnectionString);
     using var http = new SessionsHttpClient(gateway.BaseAddress, settings.Clients + 8);
     var baseline = new RawSqlBaseline(database);
+    var cpu = await CpuMeter.CreateAsync(new Dictionary<string, int> { [GatewayGroup] = gateway.Pid }, connectionString);
     const string Content = """{"text":"Hello there, this is a benchmark message of ordinary size."}""";
 
     await http.CreateParticipantAsync("bench-alice");
@@ -91,8 +93,8 @@ try
     Console.WriteLine("Appends (one message per request, each acknowledged after commit):");
     for (var round = 1; round <= settings.Rounds; round++)
     {
-        var raw = await LoadRunner.RunAsync(settings.Clients, settings.Duration, (c, n) => baseline.AppendAsync(Pick(rawSessions, c, n), "bench-alice", Content));
-        var viaHttp = await LoadRunner.RunAsync(settings.Clients, settings.Duration, (c, n) => http.AppendAsync(Pick(httpSessions, c, n), "bench-alice", Content));
+        var raw = await MeasureAsync(cpu, settings.Duration, () => LoadRunner.RunAsync(settings.Clients, settings.Duration, (c, n) => baseline.AppendAsync(Pick(rawSessions, c, n), "bench-alice", Content)));
+        var viaHttp = await MeasureAsync(cpu, settings.Duration, () => LoadRunner.RunAsync(settings.Clients, settings.Duration, (c, n) => http.AppendAsync(Pick(httpSessions, c, n), "bench-alice", Content)));
         rawAppends.Add(raw);
         httpAppends.Add(viaHttp);
         Console.WriteLine($"  round {round}: raw SQL {Describe(raw)} | HTTP {Describe(viaHttp)}");
@@ -115,15 +117,15 @@ try
     Console.WriteLine($"Warm tail reads (newest {settings.TailLimit} messages of {tailSessions.Length} sessions):");
     for (var round = 1; round <= settings.Rounds; round++)
     {
-        var raw = await LoadRunner.RunAsync(settings.Clients, settings.Duration, (c, n) => baseline.ReadTailAsync(Pick(tailSessions, c, n), settings.TailLimit));
-        var viaHttp = await LoadRunner.RunAsync(settings.Clients, settings.Duration, (c, n) => http.ReadTailAsync(Pick(tailSessions, c, n), settings.TailLimit));
+        var raw = await MeasureAsync(cpu, settings.Duration, () => LoadRunner.RunAsync(settings.Clients, settings.Duration, (c, n) => baseline.ReadTailAsync(Pick(tailSessions, c, n), settings.TailLimit)));
+        var viaHttp = await MeasureAsync(cpu, settings.Duration, () => LoadRunner.RunAsync(settings.Clients, settings.Duration, (c, n) => http.ReadTailAsync(Pick(tailSessions, c, n), settings.TailLimit)));
         rawTails.Add(raw);
         httpTails.Add(viaHttp);
         Console.WriteLine($"  round {round}: raw SQL {Describe(raw)} | HTTP {Describe(viaHttp)}");
     }
 
     Console.WriteLine();
-    Console.WriteLine("Medians over rounds                       ops/s      p50 ms   p99 ms   errors");
+    Console.WriteLine("Medians over rounds                       ops/s      p50 ms   p99 ms   errors  gw CPU ms/op  pg CPU ms/op");
     Report("append  raw SQL (1 tx per append)", rawAppends);
     Report("append  HTTP gateway", httpAppends);
     Report("tail    raw SELECT", rawTails);
@@ -141,10 +143,25 @@ finally
     }
 }
 
-static string Describe(LoadResult r) => $"{r.PerSecond,8:0}/s p50 {r.P50Ms:0.00} ms p99 {r.P99Ms:0.00} ms";
+static string Describe(LoadResult r) =>
+    $"{r.PerSecond,8:0}/s p50 {r.P50Ms:0.00} ms p99 {r.P99Ms:0.00} ms, CPU/op gateway {r.GatewayCpuMs:0.000} + PostgreSQL {r.PostgresCpuMs:0.000} ms";
 
 static void Report(string name, List<LoadResult> rounds)
 {
     var m = LoadResult.Median(rounds);
-    Console.WriteLine($"{name,-38} {m.PerSecond,10:0} {m.P50Ms,9:0.00} {m.P99Ms,8:0.00} {m.Errors,8}");
+    Console.WriteLine($"{name,-38} {m.PerSecond,10:0} {m.P50Ms,9:0.00} {m.P99Ms,8:0.00} {m.Errors,8} {m.GatewayCpuMs,12:0.000} {m.PostgresCpuMs,12:0.000}");
+}
+
+// The CPU the gateway and PostgreSQL spent during one load, per operation (the gateway idles through raw SQL rounds).
+static async Task<LoadResult> MeasureAsync(CpuMeter cpu, TimeSpan duration, Func<Task<LoadResult>> load)
+{
+    var before = cpu.Sample();
+    var result = await load();
+    var spent = cpu.Sample().Since(before);
+    var operations = Math.Max(1, result.PerSecond * duration.TotalSeconds);
+    return result with
+    {
+        GatewayCpuMs = spent.Of(name => name == GatewayGroup) * 1000 / operations,
+        PostgresCpuMs = spent.Of(name => name == CpuMeter.PostgresGroup) * 1000 / operations,
+    };
 }
